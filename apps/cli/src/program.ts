@@ -1,0 +1,53 @@
+import { ContractError } from '@lakewatch/contracts';
+import { Command, CommanderError } from 'commander';
+import { registerContracts } from './commands/contracts.js';
+import { CliError } from './errors.js';
+import { type CliIo, processIo } from './io.js';
+
+/** The version `lakewatch --version` prints. */
+export const CLI_VERSION = '0.1.0';
+
+/** Builds the `lakewatch` command tree; `io` receives all output. */
+export function buildProgram(io: CliIo = processIo): Command {
+  const program = new Command('lakewatch')
+    .description(
+      'Lakewatch: find anomalous network behaviour in security logs.\n' +
+        'Normalizes VPC Flow Logs, Route 53 Resolver logs and more to OCSF, learns normal\n' +
+        '(entity, IP) pairs with IP Insights, scores new traffic, enriches and routes findings.',
+    )
+    .version(CLI_VERSION)
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError();
+  registerContracts(program, io);
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv` (as `process.argv`: node, script, args…) and returns the exit
+ * code: 0 on success, 1 on a failure the command reports, 2 on a usage error.
+ */
+export async function run(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.exitCode === 0
+        ? 0
+        : 2;
+    }
+    if (e instanceof CliError) {
+      io.err(`lakewatch: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (e instanceof ContractError) {
+      io.err(`lakewatch: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
