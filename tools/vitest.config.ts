@@ -1,5 +1,5 @@
 import { mergeConfig } from 'vitest/config';
-import { sharedConfig } from '../vitest.shared.ts';
+import { sharedConfig } from './vitest.shared.ts';
 
 export const config = mergeConfig(sharedConfig, {});
 export default config;

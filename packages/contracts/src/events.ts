@@ -60,7 +60,10 @@ export interface BuildEntryOptions {
   traceHeader?: string;
 }
 
+// Producers validate strictly; consumers are tolerant readers: a newer minor version may add
+// optional properties, which they drop (removeAdditional) instead of rejecting the event.
 const ajv = createAjv();
+const tolerantAjv = createAjv({ removeAdditional: true });
 const validators = new Map<string, ValidateFunction>();
 const definitions = new Map<string, ContractDefinition>();
 const sourceOfType = new Map<string, string>();
@@ -113,11 +116,14 @@ export function listContracts(): readonly ContractDefinition[] {
   return [...definitions.values()];
 }
 
-function validatorFor(def: ContractDefinition): ValidateFunction {
-  const key = `${def.detailType}@${def.major}`;
+/** Who validates: a producer rejects unknown properties, a consumer drops them. */
+export type ValidationMode = 'producer' | 'consumer';
+
+function validatorFor(def: ContractDefinition, mode: ValidationMode): ValidateFunction {
+  const key = `${def.detailType}@${def.major}/${mode}`;
   let validate = validators.get(key);
   if (!validate) {
-    validate = ajv.compile(def.schema);
+    validate = (mode === 'producer' ? ajv : tolerantAjv).compile(def.schema);
     validators.set(key, validate);
   }
   return validate;
@@ -131,7 +137,9 @@ function majorOf(detail: unknown): number | undefined {
 }
 
 /**
- * Validates a `detail` against its contract and returns it typed.
+ * Validates a `detail` against its contract and returns it typed. In `consumer` mode,
+ * properties the contract does not know (added by a newer minor version) are removed from
+ * `detail` instead of failing it.
  * @throws ContractValidationError naming each failing JSON path and rule.
  * @example
  * const detail = validateDetail('AnomalyDetected', JSON.parse(text));
@@ -140,14 +148,14 @@ export function validateDetail<D extends DetailType, M extends MajorOf<D> = 1 & 
   detailType: D,
   detail: unknown,
   major: M = 1 as M,
-  pathPrefix = '',
+  options: { mode?: ValidationMode; pathPrefix?: string } = {},
 ): Detail<D, M> {
   const def = getContract(detailType, major);
-  const validate = validatorFor(def);
+  const validate = validatorFor(def, options.mode ?? 'producer');
   if (!validate(detail)) {
     throw new ContractValidationError(
       `${detailType} v${major}`,
-      toIssues(validate.errors, pathPrefix),
+      toIssues(validate.errors, options.pathPrefix),
     );
   }
   return detail as Detail<D, M>;
@@ -181,7 +189,7 @@ export function buildPutEventsEntry<D extends DetailType>(
 /**
  * Parses an EventBridge envelope (an object, or its JSON text) into a typed Lakewatch event:
  * the envelope, its source and detail type, and the detail against the contract of the major
- * version its `schemaVersion` names.
+ * version its `schemaVersion` names, as a tolerant consumer (see {@link validateDetail}).
  * @throws ContractValidationError or UnknownContractError.
  */
 export function parseEvent(input: unknown): AnyLakewatchEvent {
@@ -219,7 +227,10 @@ export function parseEvent(input: unknown): AnyLakewatchEvent {
       { path: '/detail/schemaVersion', rule: 'pattern', message: 'must be "<major>.<minor>"' },
     ]);
   }
-  validateDetail(detailType as DetailType, envelope.detail, major as never, '/detail');
+  validateDetail(detailType as DetailType, envelope.detail, major as never, {
+    mode: 'consumer',
+    pathPrefix: '/detail',
+  });
   return event as AnyLakewatchEvent;
 }
 

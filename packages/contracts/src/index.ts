@@ -22,6 +22,7 @@ export {
   parseEvent,
   rulePattern,
   type SourceOf,
+  type ValidationMode,
   validateDetail,
 } from './events.js';
 export type * from './generated/index.js';

@@ -30,6 +30,9 @@ export const DEFAULT_CONSTRAINTS: readonly DependencyConstraint[] = [
 ];
 
 const SOURCE_EXT = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
+// Build configuration (vitest.config.ts, …) may import the shared config under tools/; only
+// project code is held to the boundaries.
+const CONFIG_FILE = /\.config\.(ts|mts|js|mjs|cjs)$/;
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'coverage', 'cdk.out', '.nx']);
 const IMPORT_RE =
   /(?:^|[\s;}])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
@@ -84,7 +87,7 @@ function* sourceFiles(dir: string): Generator<string> {
     if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) yield* sourceFiles(path);
-    else if (SOURCE_EXT.test(name) && !name.endsWith('.d.ts')) yield path;
+    else if (SOURCE_EXT.test(name) && !name.endsWith('.d.ts') && !CONFIG_FILE.test(name)) yield path;
   }
 }
 
