@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
 import { ToolError } from '../errors.js';
 
 /** A workspace project as the boundary check sees it. */
@@ -34,8 +35,6 @@ const SOURCE_EXT = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 // project code is held to the boundaries.
 const CONFIG_FILE = /\.config\.(ts|mts|js|mjs|cjs)$/;
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'coverage', 'cdk.out', '.nx']);
-const IMPORT_RE =
-  /(?:^|[\s;}])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function readJson(path: string): Record<string, unknown> {
   try {
@@ -87,18 +86,17 @@ function* sourceFiles(dir: string): Generator<string> {
     if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) yield* sourceFiles(path);
-    else if (SOURCE_EXT.test(name) && !name.endsWith('.d.ts') && !CONFIG_FILE.test(name)) yield path;
+    else if (SOURCE_EXT.test(name) && !name.endsWith('.d.ts') && !CONFIG_FILE.test(name))
+      yield path;
   }
 }
 
-/** Every module specifier a source text imports, exports from, requires or dynamically imports. */
+/**
+ * Every module specifier a source text imports, exports from, requires or dynamically
+ * imports, found by TypeScript's own pre-processor (so strings and comments never count).
+ */
 export function importSpecifiers(text: string): string[] {
-  const found: string[] = [];
-  for (const m of text.matchAll(IMPORT_RE)) {
-    const spec = m[1] ?? m[2] ?? m[3];
-    if (spec) found.push(spec);
-  }
-  return found;
+  return ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
 }
 
 /** One broken boundary: the file and line, what it imports, and the rule it breaks. */

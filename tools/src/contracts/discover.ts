@@ -86,6 +86,11 @@ export function discoverContracts(root: string): ContractFile[] {
             `${key}: x-schema-version must be "${major}.<minor>", found ${JSON.stringify(version)}`,
           );
         }
+        if (schema.title !== `${detailType}V${major}`) {
+          problems.push(
+            `${key}: title must be "${detailType}V${major}" (it names the generated type), found ${JSON.stringify(schema.title)}`,
+          );
+        }
         found.push({
           key,
           source,

@@ -1,3 +1,4 @@
+import { ToolError } from '../errors.js';
 import { discoverContracts } from './discover.js';
 import { exportDraft4 } from './draft4.js';
 import { checkExamples } from './examples.js';
@@ -18,7 +19,15 @@ export interface CheckResult {
 export async function runContractChecks(root: string): Promise<CheckResult[]> {
   const contracts = discoverContracts(root);
   const examples = checkExamples(root, contracts);
-  const stale = staleGenerated(root, await renderGenerated(contracts));
+  let stale: string[];
+  try {
+    stale = staleGenerated(root, await renderGenerated(contracts)).map(
+      (f) => `${f} is out of date; run \`npm run contracts:generate\``,
+    );
+  } catch (e) {
+    if (!(e instanceof ToolError)) throw e;
+    stale = [`cannot generate: ${e.message}`];
+  }
   const lock = checkLock(root, contracts);
   const draft4 = exportDraft4(root, contracts);
   return [
@@ -29,7 +38,7 @@ export async function runContractChecks(root: string): Promise<CheckResult[]> {
     },
     {
       check: 'generated types',
-      problems: stale.map((f) => `${f} is out of date; run \`npm run contracts:generate\``),
+      problems: stale,
     },
     { check: 'schema lock', problems: lock },
     {
@@ -47,10 +56,11 @@ export async function generateContracts(root: string): Promise<string[]> {
   return [...files.keys(), ...removed.map((r) => `${r} (removed)`)];
 }
 
-/** Updates the schema lock (bumping compatible changes) and regenerates the types. */
+/** Updates the schema lock (bumping compatible changes) and, unless a change was refused, regenerates the types. */
 export async function lockContracts(root: string) {
   const contracts = discoverContracts(root);
   const update = updateLock(root, contracts);
-  writeGenerated(root, await renderGenerated(contracts));
+  // A refused (breaking) change leaves the schemas unpublishable: generate nothing from them.
+  if (update.refused.length === 0) writeGenerated(root, await renderGenerated(contracts));
   return update;
 }
