@@ -15,6 +15,6 @@ export const sharedConfig = defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
   },
 });

@@ -21,3 +21,4 @@ export {
 } from './contracts/run.js';
 export { ContractCheckError, ToolError } from './errors.js';
 export { findRepoRoot } from './repo-root.js';
+export { RESULTS_FILE, sumTestResults, type TestTotals } from './test-summary.js';
