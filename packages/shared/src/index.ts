@@ -3,5 +3,6 @@
 export { SharedError } from './errors.js';
 
 // --- OCSF models (src/ocsf/) ---
+export type { OcsfCloud, OcsfMetadata, OcsfRecord } from './ocsf/record.js';
 
 // --- IP Insights client (src/ipinsights-client/) ---

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import type { OcsfRecord } from '@lakewatch/shared';
+import type { InputFormat, ParseBatch, ParseOptions, ParseSummary, Reject } from './types.js';
+
+const MAX_VALUE = 200;
+const MAX_RAW = 2000;
+
+/** Thrown by a record mapper for a record that cannot be normalized; the parser rejects it. */
+export class RecordRejection {
+  constructor(
+    readonly reason: string,
+    readonly field: string | undefined,
+    readonly value: unknown,
+    readonly message: string,
+  ) {}
+}
+
+/** The fields of a reject a parser supplies; the context adds the source URI. */
+export interface RejectInput {
+  line: number;
+  reason: string;
+  message: string;
+  field?: string;
+  value?: unknown;
+  raw?: string;
+}
+
+/**
+ * Collects a parser's records and rejects into batches and keeps the counts. Every input
+ * record must reach exactly one of {@link ParseContext.record} or {@link ParseContext.reject}.
+ */
+export class ParseContext {
+  readonly sourceUri: string;
+  readonly batchSize: number;
+  readonly options: ParseOptions;
+  /** Prefix of `metadata.uid`: a short hash of the source URI. */
+  readonly uidPrefix: string;
+  format: InputFormat;
+  formatDetail: string | undefined;
+  private records: OcsfRecord[] = [];
+  private rejects: Reject[] = [];
+  private normalized = 0;
+  private rejected = 0;
+  private readonly byReason: Record<string, number> = {};
+  private readonly changes: Record<string, number> = {};
+  /** Records the caller has validated against their class (sampling state). */
+  private sampleDebt = 0;
+
+  constructor(options: ParseOptions, format: InputFormat) {
+    this.options = options;
+    this.sourceUri = options.sourceUri;
+    this.batchSize = Math.max(1, options.batchSize ?? 4096);
+    this.format = format;
+    this.uidPrefix = createHash('sha256').update(options.sourceUri).digest('hex').slice(0, 16);
+  }
+
+  /** The stable `metadata.uid` of the record at `line` (and `index` within the line). */
+  uid(line: number, index?: number): string {
+    return index === undefined ? `${this.uidPrefix}-${line}` : `${this.uidPrefix}-${line}-${index}`;
+  }
+
+  /** Adds a normalized record. */
+  record(record: OcsfRecord): void {
+    this.records.push(record);
+    this.normalized++;
+  }
+
+  /** Adds a reject. */
+  reject(input: RejectInput): void {
+    const reject: Reject = {
+      sourceUri: this.sourceUri,
+      line: input.line,
+      reason: input.reason,
+      message: input.message,
+    };
+    if (input.field !== undefined) reject.field = input.field;
+    if (input.value !== undefined) reject.value = clip(stringify(input.value), MAX_VALUE);
+    if (input.raw !== undefined) reject.raw = clip(input.raw, MAX_RAW);
+    this.rejects.push(reject);
+    this.rejected++;
+    this.byReason[input.reason] = (this.byReason[input.reason] ?? 0) + 1;
+  }
+
+  /** Rejects the record at `line` for `e` when it is a {@link RecordRejection}, else rethrows. */
+  rejectFor(e: unknown, line: number, raw: string): void {
+    if (e instanceof RecordRejection) {
+      const input: RejectInput = { line, reason: e.reason, message: e.message, raw };
+      if (e.field !== undefined) input.field = e.field;
+      if (e.value !== undefined) input.value = e.value;
+      this.reject(input);
+    } else if (e instanceof SyntaxError) {
+      this.reject({ line, reason: 'bad-json', message: `not valid JSON: ${e.message}`, raw });
+    } else throw e;
+  }
+
+  /** Counts a change made to records while normalizing, e.g. `rc2-to-1.1.0`. */
+  change(kind: string, n = 1): void {
+    this.changes[kind] = (this.changes[kind] ?? 0) + n;
+  }
+
+  /** True when `validateSampleRate` says this record should be validated. */
+  shouldValidate(): boolean {
+    const rate = this.options.validateSampleRate ?? 0;
+    if (rate <= 0) return false;
+    if (rate >= 1) return true;
+    this.sampleDebt += rate;
+    if (this.sampleDebt >= 1) {
+      this.sampleDebt -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  /** True when the pending batch is full. */
+  full(): boolean {
+    return this.records.length + this.rejects.length >= this.batchSize;
+  }
+
+  /** True when anything is pending. */
+  pending(): boolean {
+    return this.records.length + this.rejects.length > 0;
+  }
+
+  /** Takes the pending batch. */
+  take(): ParseBatch {
+    const batch = { records: this.records, rejects: this.rejects };
+    this.records = [];
+    this.rejects = [];
+    return batch;
+  }
+
+  /** The counts so far. */
+  summary(): ParseSummary {
+    const summary: ParseSummary = {
+      format: this.format,
+      read: this.normalized + this.rejected,
+      normalized: this.normalized,
+      rejected: this.rejected,
+      rejectedByReason: { ...this.byReason },
+    };
+    if (this.formatDetail !== undefined) summary.formatDetail = this.formatDetail;
+    if (Object.keys(this.changes).length > 0) summary.changes = { ...this.changes };
+    return summary;
+  }
+}
+
+function stringify(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
