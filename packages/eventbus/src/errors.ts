@@ -1,0 +1,37 @@
+/** Base class of every error thrown by `@lakewatch/eventbus`. */
+export class EventBusError extends Error {
+  override name = 'EventBusError';
+}
+
+/**
+ * An event pattern that EventBridge would reject. The message is worded as AWS words it
+ * (`Event pattern is not valid. Reason: …`); `reason` holds the part after `Reason: `.
+ */
+export class InvalidEventPatternError extends EventBusError {
+  override name = 'InvalidEventPatternError';
+  /** The reason alone, e.g. `"string" must be an object or an array`. */
+  readonly reason: string;
+
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`Event pattern is not valid. Reason: ${reason}`, options);
+    this.reason = reason;
+  }
+}
+
+/**
+ * A target's `Input`, `InputPath` or `InputTransformer` that PutTargets would reject
+ * (AWS answers these with a `ValidationException`); the message is worded as AWS words it.
+ */
+export class InvalidTargetInputError extends EventBusError {
+  override name = 'InvalidTargetInputError';
+}
+
+/** An event cannot be transformed for a target at delivery time (e.g. an InputPath into a non-object). */
+export class InputTransformationError extends EventBusError {
+  override name = 'InputTransformationError';
+}
+
+/** An event given as text that is not a JSON object. */
+export class InvalidEventError extends EventBusError {
+  override name = 'InvalidEventError';
+}
