@@ -17,7 +17,10 @@ describe('Command: npx lakewatch', () => {
   });
 
   it('exits 2 on an unknown command', () => {
-    const run = spawnSync('node', ['apps/cli/bin/lakewatch.js', 'frobnicate'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = spawnSync('node', ['apps/cli/bin/lakewatch.js', 'frobnicate'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("unknown command 'frobnicate'");
   });

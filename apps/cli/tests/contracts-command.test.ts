@@ -27,7 +27,9 @@ describe('Command: lakewatch contracts', () => {
   it('validates an EventBridge event file', async () => {
     const { code, out } = await runCli('contracts', 'validate', EVENT);
     expect(code).toBe(0);
-    expect(out).toBe('valid lakewatch.score AnomalyDetected event 6a7e3c2b-0e4f-4a47-9d43-1c2f9e0b8a11\n');
+    expect(out).toBe(
+      'valid lakewatch.score AnomalyDetected event 6a7e3c2b-0e4f-4a47-9d43-1c2f9e0b8a11\n',
+    );
   });
 
   it('names the path and rule when an event breaks its contract, with exit code 1', async () => {
@@ -48,9 +50,9 @@ describe('Command: lakewatch contracts', () => {
   it('validates a bare detail with --detail-type and rejects unknown types', async () => {
     const detailFile = join(tmpdir(), `lakewatch-detail-${process.pid}.json`);
     writeFileSync(detailFile, JSON.stringify(JSON.parse(readFileSync(EVENT, 'utf8')).detail));
-    expect((await runCli('contracts', 'validate', detailFile, '--detail-type', 'AnomalyDetected')).out).toBe(
-      'valid AnomalyDetected v1 detail\n',
-    );
+    expect(
+      (await runCli('contracts', 'validate', detailFile, '--detail-type', 'AnomalyDetected')).out,
+    ).toBe('valid AnomalyDetected v1 detail\n');
     const unknown = await runCli('contracts', 'pattern', 'SomethingHappened');
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/no contract for detail-type 'SomethingHappened' v1/);
@@ -58,7 +60,10 @@ describe('Command: lakewatch contracts', () => {
 
   it('reports a missing file and a usage error clearly', async () => {
     const missing = await runCli('contracts', 'validate', '/nonexistent/event.json');
-    expect(missing).toMatchObject({ code: 1, err: expect.stringContaining('cannot read /nonexistent/event.json') });
+    expect(missing).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('cannot read /nonexistent/event.json'),
+    });
     const usage = await runCli('contracts', 'pattern', 'AnomalyDetected', '--major', 'two');
     expect(usage.code).toBe(1);
     expect(usage.err).toContain("--major must be a whole number from 1, got 'two'");

@@ -1,7 +1,9 @@
 import { run } from '../src/index.js';
 
 /** Runs the CLI in process with `args`, capturing what it writes. */
-export async function runCli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+export async function runCli(
+  ...args: string[]
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await run(['node', 'lakewatch', ...args], {
