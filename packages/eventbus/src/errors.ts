@@ -26,11 +26,6 @@ export class InvalidTargetInputError extends EventBusError {
   override name = 'InvalidTargetInputError';
 }
 
-/** An event cannot be transformed for a target at delivery time (e.g. an InputPath into a non-object). */
-export class InputTransformationError extends EventBusError {
-  override name = 'InputTransformationError';
-}
-
 /** An event given as text that is not a JSON object. */
 export class InvalidEventError extends EventBusError {
   override name = 'InvalidEventError';

@@ -1,6 +1,5 @@
 export {
   EventBusError,
-  InputTransformationError,
   InvalidEventError,
   InvalidEventPatternError,
   InvalidTargetInputError,
@@ -12,3 +11,9 @@ export {
   matchesPattern,
   validatePattern,
 } from './pattern/matcher.js';
+export {
+  type TargetInput,
+  type TransformContext,
+  transformInput,
+  validateTargetInput,
+} from './transform/input.js';
