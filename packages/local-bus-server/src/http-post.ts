@@ -1,0 +1,64 @@
+import http from 'node:http';
+import https from 'node:https';
+
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+
+/** The outcome of one POST to a target. */
+export interface PostResult {
+  ok: boolean;
+  /** Worth another attempt (network error, timeout, 401, 407, 409, 429, 5xx). */
+  retryable: boolean;
+  error?: string;
+}
+
+// EventBridge retries API destinations on these statuses and on 5xx; other 4xx are final.
+const RETRY_STATUSES = new Set([401, 407, 409, 429]);
+
+/** POSTs `body` to `url`; never throws. */
+export function post(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<PostResult> {
+  return new Promise((resolve) => {
+    const mod = url.protocol === 'https:' ? https : http;
+    const req = mod.request(
+      url,
+      {
+        method: 'POST',
+        agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': String(Buffer.byteLength(body)),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => {
+          if (chunks.length < 4) chunks.push(c);
+        });
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) return resolve({ ok: true, retryable: false });
+          const text = Buffer.concat(chunks).toString('utf8').slice(0, 300);
+          resolve({
+            ok: false,
+            retryable: status >= 500 || RETRY_STATUSES.has(status),
+            error: `HTTP ${status} from ${url.origin}${url.pathname}${text ? `: ${text}` : ''}`,
+          });
+        });
+        res.on('error', (e) => resolve({ ok: false, retryable: true, error: e.message }));
+      },
+    );
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(
+        new Error(`no response from ${url.origin}${url.pathname} within ${timeoutMs} ms`),
+      ),
+    );
+    req.on('error', (e) => resolve({ ok: false, retryable: true, error: e.message }));
+    req.end(body);
+  });
+}
