@@ -1,0 +1,142 @@
+import {
+  type EncodeState,
+  encBigint,
+  encBoolean,
+  encDouble,
+  encInteger,
+  encMap,
+  encStructList,
+  encVarchar,
+  encVarcharList,
+} from './encode.js';
+import type { ClassSchema, ColumnType, StructFields } from './types.js';
+
+/** A class schema compiled for writing: the record flattener and the SQL that rebuilds it. */
+export interface CompiledSchema {
+  readonly schema: ClassSchema;
+  /** One spool row (without the newline) for `record`. */
+  readonly flatten: (record: unknown) => string;
+  /** Counters of the flattener (values dropped for a bad type). */
+  readonly state: EncodeState;
+  /** `read_csv` `columns` argument: `{'c0': 'VARCHAR', …}`. */
+  readonly csvColumns: string;
+  /** The SELECT list that turns spool columns into the nested lake columns. */
+  readonly selectList: string;
+}
+
+interface Leaf {
+  index: number;
+  type: ColumnType;
+}
+
+const ENCODER_OF: Record<string, string> = {
+  VARCHAR: 'encVarchar',
+  INTEGER: 'encInteger',
+  BIGINT: 'encBigint',
+  DOUBLE: 'encDouble',
+  BOOLEAN: 'encBoolean',
+  'VARCHAR[]': 'encVarcharList',
+  MAP: 'encMap',
+};
+
+/** Millisecond columns that get a TIMESTAMP twin, as Security Lake's `time_dt`. */
+const DATETIME_TWINS = ['time', 'start_time', 'end_time'];
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function jsonStructure(fields: StructFields): unknown {
+  const out: Record<string, unknown> = {};
+  for (const [name, type] of Object.entries(fields)) {
+    if (typeof type === 'string') out[name] = type === 'MAP' ? 'MAP(VARCHAR, VARCHAR)' : type;
+    else if ('struct' in type) out[name] = jsonStructure(type.struct);
+    else out[name] = [jsonStructure(type.list)];
+  }
+  return out;
+}
+
+function csvType(type: ColumnType): string {
+  return typeof type === 'string' && type !== 'VARCHAR[]' && type !== 'MAP' ? type : 'VARCHAR';
+}
+
+/**
+ * Compiles a class schema. The flattener is generated code (one property read per column,
+ * no per-field closures) because it runs once per record on the ingest hot path; its text
+ * comes only from the schema's field names, never from data.
+ */
+export function compileSchema(schema: ClassSchema): CompiledSchema {
+  const leaves: Leaf[] = [];
+  let code = '';
+  let vars = 0;
+  const walk = (fields: StructFields, parent: string): void => {
+    for (const [name, type] of Object.entries(fields)) {
+      const access = `${parent}[${JSON.stringify(name)}]`;
+      if (typeof type === 'object' && 'struct' in type) {
+        const v = `v${vars++}`;
+        code += `const ${v}=(${parent}!==null&&typeof ${parent}==='object')?${access}:undefined;\n`;
+        walk(type.struct, v);
+        continue;
+      }
+      const encoder = typeof type === 'string' ? ENCODER_OF[type] : 'encStructList';
+      const sep = leaves.length === 0 ? '' : 'o+="\\x1f";';
+      code += `${sep}o+=${encoder}((${parent}!==null&&typeof ${parent}==='object')?${access}:undefined,st);\n`;
+      leaves.push({ index: leaves.length, type });
+    }
+  };
+  walk(schema.fields, 'r');
+  const state: EncodeState = { coerced: 0 };
+  const factory = new Function(
+    'encVarchar',
+    'encInteger',
+    'encBigint',
+    'encDouble',
+    'encBoolean',
+    'encVarcharList',
+    'encMap',
+    'encStructList',
+    'st',
+    `return function flatten(r){let o="";\n${code}return o;};`,
+  ) as (...args: unknown[]) => (record: unknown) => string;
+  const flatten = factory(
+    encVarchar,
+    encInteger,
+    encBigint,
+    encDouble,
+    encBoolean,
+    encVarcharList,
+    encMap,
+    encStructList,
+    state,
+  );
+
+  let next = 0;
+  const expr = (type: ColumnType): string => {
+    if (typeof type === 'object' && 'struct' in type)
+      return `struct_pack(${Object.entries(type.struct)
+        .map(([n, t]) => `${quoteIdent(n)} := ${expr(t)}`)
+        .join(', ')})`;
+    const c = `c${next++}`;
+    if (type === 'VARCHAR[]') return `string_split(${c}, chr(29))`;
+    if (type === 'MAP')
+      return `CASE WHEN ${c} IS NULL THEN NULL ELSE map_from_entries(list_transform(string_split(${c}, chr(29)), lambda e: struct_pack(k := split_part(e, chr(30), 1), v := split_part(e, chr(30), 2)))) END`;
+    if (typeof type === 'object')
+      return `json_transform(${c}, ${sqlString(JSON.stringify([jsonStructure(type.list)]))})`;
+    return c;
+  };
+  const select: string[] = [];
+  for (const [name, type] of Object.entries(schema.fields)) {
+    const e = expr(type);
+    select.push(`${e} AS ${quoteIdent(name)}`);
+    if (DATETIME_TWINS.includes(name) && type === 'BIGINT')
+      select.push(
+        `CASE WHEN ${e} BETWEEN 0 AND 253402300799999 THEN make_timestamp(${e} * 1000) END AS ${quoteIdent(`${name}_dt`)}`,
+      );
+  }
+  const csvColumns = `{${leaves.map((l) => `'c${l.index}': '${csvType(l.type)}'`).join(', ')}}`;
+  return { schema, flatten, state, csvColumns, selectList: select.join(',\n  ') };
+}

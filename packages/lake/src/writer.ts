@@ -1,0 +1,398 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DuckDbOptions, openDuckDb, sqlString } from './duckdb.js';
+import { LakeError } from './errors.js';
+import {
+  assertSourceName,
+  dataObjectKey,
+  defaultSourceOf,
+  eventDay,
+  ingestIdOf,
+  manifestKey,
+  type PartitionKey,
+  partitionValue,
+  rejectsObjectKey,
+} from './layout.js';
+import { type IngestManifest, type ManifestObject, readManifest } from './manifest.js';
+import { type LakeReject, RejectSpool } from './rejects.js';
+import { type CompiledSchema, compileSchema } from './schema/compile.js';
+import { classSchema, classTable } from './schema/ocsf-columns.js';
+import { PartitionSpool } from './spool.js';
+import type { LakeStorage } from './storage/types.js';
+
+/** A normalized OCSF record as the parsers produce it (plain object). */
+export type LakeRecord = { readonly [attribute: string]: unknown };
+
+/** Options of {@link LakeIngest}. */
+export interface LakeIngestOptions {
+  /** URI of the source object (`s3://…`, a path): in the manifest and in rejects. */
+  sourceUri: string;
+  /**
+   * Version of the source object (S3 ETag; for files, size and mtime). The ingest id is a
+   * hash of URI and etag: the same object version always names the same lake objects.
+   */
+  etag: string;
+  /** Input format, recorded in the manifest. @default none */
+  format?: string;
+  /**
+   * Lake source of each record (`ext/<source>/…`, also its table name).
+   * @default `vpc_flow` / `route53` for AWS logs, else `<product>_<class table>`
+   */
+  source?: string | ((record: LakeRecord) => string);
+  /**
+   * Ingest even when this object version was already committed, replacing its objects.
+   * @default false
+   */
+  force?: boolean;
+  /**
+   * Characters of rows buffered in memory before spilling to the local spool files.
+   * @default 16 MiB
+   */
+  maxBufferChars?: number;
+  /**
+   * Local folder for spool files (a local lake uses `<lake>/.tmp`).
+   * @default the OS temporary folder
+   */
+  tempDirectory?: string;
+  /** DuckDB settings for writing Parquet. @default {@link openDuckDb}'s */
+  duckdb?: DuckDbOptions;
+}
+
+/** The result of {@link LakeIngest.commit}. */
+export interface LakeIngestResult {
+  /** True when this object version had been committed before and nothing was written. */
+  skipped: boolean;
+  manifest: IngestManifest;
+}
+
+const MAX_TIME = 253402300799999; // 9999-12-31T23:59:59.999Z
+/** Under DuckDB's CSV line limit (2 MB) even when every character takes two UTF-8 bytes. */
+const MAX_ROW_CHARS = 1_000_000;
+
+/**
+ * One ingest of one source object into the lake: add batches of records and rejects, then
+ * commit. Rows are buffered per partition and class in bounded memory and spilled to local
+ * spool files; commit sorts each partition by time and writes it as one zstd Parquet object
+ * with DuckDB, stores the rejects beside the data, and writes the manifest last.
+ *
+ * @example
+ * const ingest = await LakeIngest.begin(storage, { sourceUri, etag });
+ * if (!ingest.skipped) for await (const batch of parsed) await ingest.add(batch);
+ * const { manifest } = await ingest.commit();
+ */
+export class LakeIngest {
+  readonly ingestId: string;
+  /** The earlier manifest when this object version is already in the lake (and not `force`). */
+  readonly previous: IngestManifest | undefined;
+  private readonly storage: LakeStorage;
+  private readonly options: LakeIngestOptions;
+  private readonly dir: string;
+  private readonly partitions = new Map<string, PartitionSpool>();
+  private readonly compiled = new Map<number, CompiledSchema>();
+  private readonly sourceCache = new Map<unknown, Map<number, string>>();
+  private readonly rejects: RejectSpool;
+  private readonly startedAt = new Date();
+  private buffered = 0;
+  private last:
+    | {
+        p: PartitionSpool;
+        source: string;
+        cls: number;
+        region: unknown;
+        account: unknown;
+        day: number;
+      }
+    | undefined;
+  private done = false;
+
+  private constructor(
+    storage: LakeStorage,
+    options: LakeIngestOptions,
+    previous: IngestManifest | undefined,
+  ) {
+    this.storage = storage;
+    this.options = options;
+    this.ingestId = ingestIdOf(options.sourceUri, options.etag);
+    this.previous = previous;
+    const base =
+      options.tempDirectory ?? (storage.localRoot ? join(storage.localRoot, '.tmp') : tmpdir());
+    this.dir = join(base, `lakewatch-ingest-${this.ingestId}-${randomBytes(4).toString('hex')}`);
+    this.rejects = new RejectSpool(this.dir, this.ingestId);
+  }
+
+  /** Starts an ingest; `skipped` is true when the object version is already in the lake. */
+  static async begin(storage: LakeStorage, options: LakeIngestOptions): Promise<LakeIngest> {
+    if (typeof options.source === 'string') assertSourceName(options.source);
+    const previous = await readManifest(storage, ingestIdOf(options.sourceUri, options.etag));
+    const ingest = new LakeIngest(storage, options, previous);
+    if (!ingest.skipped) await mkdir(ingest.dir, { recursive: true });
+    return ingest;
+  }
+
+  /** True when nothing will be written: this object version was committed before. */
+  get skipped(): boolean {
+    return this.previous !== undefined && this.options.force !== true;
+  }
+
+  /** Records added so far (written at commit). */
+  get recordCount(): number {
+    let n = 0;
+    for (const p of this.partitions.values()) n += p.rows;
+    return n;
+  }
+
+  /** Rejects added so far (the parser's and the writer's). */
+  get rejectCount(): number {
+    return this.rejects.count;
+  }
+
+  /** Adds a batch of normalized records and of the parser's rejects. */
+  async add(batch: {
+    records: readonly LakeRecord[];
+    rejects?: readonly LakeReject[];
+  }): Promise<void> {
+    if (this.skipped || this.done)
+      throw new LakeError(`ingest ${this.ingestId} takes no more records`);
+    for (const r of batch.rejects ?? []) await this.rejects.add(r);
+    const records = batch.records;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i] as LakeRecord;
+      const problem = this.addRecord(record);
+      if (problem) await this.rejects.add(problem);
+    }
+    if (this.buffered > (this.options.maxBufferChars ?? 16 * 1024 * 1024)) await this.flush();
+  }
+
+  private addRecord(record: LakeRecord): LakeReject | undefined {
+    const cls = record.class_uid;
+    const time = record.time;
+    if (typeof cls !== 'number' || !Number.isInteger(cls) || cls <= 0)
+      return this.writerReject(
+        record,
+        'class_uid',
+        cls,
+        'lake-bad-class',
+        'class_uid must be a positive whole number',
+      );
+    if (typeof time !== 'number' || !Number.isFinite(time) || time < 0 || time > MAX_TIME)
+      return this.writerReject(
+        record,
+        'time',
+        time,
+        'lake-bad-time',
+        'time must be milliseconds since 1970 before year 10000',
+      );
+    const cloud = record.cloud as { region?: unknown; account?: { uid?: unknown } } | undefined;
+    const region = cloud?.region;
+    const account = cloud?.account?.uid;
+    const day = Math.floor(time / 86_400_000);
+    const source = this.sourceOf(record, cls);
+    let p: PartitionSpool | undefined;
+    const last = this.last;
+    if (
+      last &&
+      last.cls === cls &&
+      last.day === day &&
+      last.region === region &&
+      last.account === account &&
+      last.source === source
+    )
+      p = last.p;
+    else {
+      const key: PartitionKey = {
+        source,
+        classUid: cls,
+        region: partitionValue(region),
+        accountId: partitionValue(account),
+        eventDay: eventDay(time),
+      };
+      const id = `${key.source}/${key.classUid}/${key.region}/${key.accountId}/${key.eventDay}`;
+      p = this.partitions.get(id);
+      if (!p) {
+        p = new PartitionSpool(key, this.compiledFor(cls), this.dir, this.partitions.size);
+        this.partitions.set(id, p);
+      }
+      this.last = { p, source, cls, region, account, day };
+    }
+    const row = p.compiled.flatten(record);
+    if (row.length > MAX_ROW_CHARS)
+      return this.writerReject(
+        record,
+        'record',
+        `${row.length} characters`,
+        'lake-record-too-large',
+        `a lake row is limited to ${MAX_ROW_CHARS} characters`,
+      );
+    this.buffered += p.add(row, time);
+    return undefined;
+  }
+
+  private writerReject(
+    record: LakeRecord,
+    field: string,
+    value: unknown,
+    reason: string,
+    message: string,
+  ): LakeReject {
+    const metadata = record.metadata as { uid?: unknown } | undefined;
+    return {
+      sourceUri: this.options.sourceUri,
+      line: 0,
+      field,
+      ...(value === undefined
+        ? {}
+        : { value: typeof value === 'string' ? value : JSON.stringify(value) }),
+      reason,
+      message: `${message}, got ${JSON.stringify(value) ?? 'undefined'}${metadata?.uid ? ` (metadata.uid ${String(metadata.uid)})` : ''}`,
+      raw: JSON.stringify(record).slice(0, 2000),
+    };
+  }
+
+  private sourceOf(record: LakeRecord, cls: number): string {
+    const option = this.options.source;
+    if (typeof option === 'string') return option;
+    if (option) return assertSourceName(option(record));
+    const product = (record.metadata as { product?: { name?: unknown } } | undefined)?.product
+      ?.name;
+    let byClass = this.sourceCache.get(product);
+    if (!byClass) {
+      byClass = new Map();
+      this.sourceCache.set(product, byClass);
+    }
+    let source = byClass.get(cls);
+    if (source === undefined) {
+      source = defaultSourceOf(record, classTable(cls));
+      byClass.set(cls, source);
+    }
+    return source;
+  }
+
+  private compiledFor(cls: number): CompiledSchema {
+    let c = this.compiled.get(cls);
+    if (!c) {
+      c = compileSchema(classSchema(cls));
+      this.compiled.set(cls, c);
+    }
+    return c;
+  }
+
+  private async flush(): Promise<void> {
+    for (const p of this.partitions.values()) this.buffered -= await p.flush();
+  }
+
+  /** Writes the Parquet objects, the rejects and the manifest; returns the manifest. */
+  async commit(): Promise<LakeIngestResult> {
+    if (this.skipped && this.previous) return { skipped: true, manifest: this.previous };
+    if (this.done) throw new LakeError(`ingest ${this.ingestId} was already committed or aborted`);
+    this.done = true;
+    try {
+      await this.flush();
+      const objects = await this.writeObjects();
+      const hasRejects = await this.rejects.close();
+      const rejectsKey = rejectsObjectKey(this.ingestId, eventDay(this.startedAt.getTime()));
+      if (hasRejects) await this.storage.putFile(rejectsKey, this.rejects.path, { move: true });
+      const manifest = this.manifestOf(objects, hasRejects ? rejectsKey : undefined);
+      if (this.previous) {
+        const keep = new Set([...objects.map((o) => o.key), ...(hasRejects ? [rejectsKey] : [])]);
+        const stale = [
+          ...this.previous.objects.map((o) => o.key),
+          ...(this.previous.rejects ? [this.previous.rejects.key] : []),
+        ];
+        for (const key of stale) if (!keep.has(key)) await this.storage.delete(key);
+      }
+      await this.storage.putBytes(
+        manifestKey(this.ingestId),
+        `${JSON.stringify(manifest, null, 2)}\n`,
+      );
+      return { skipped: false, manifest };
+    } finally {
+      await rm(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Drops everything buffered and spooled; nothing is written. */
+  async abort(): Promise<void> {
+    this.done = true;
+    await this.rejects.close().catch(() => false);
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private async writeObjects(): Promise<ManifestObject[]> {
+    const objects: ManifestObject[] = [];
+    if (this.partitions.size === 0) return objects;
+    const db = await openDuckDb({
+      tempDirectory: join(this.dir, 'duckdb'),
+      ...this.options.duckdb,
+    });
+    try {
+      const sorted = [...this.partitions.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+      for (const [, p] of sorted) {
+        const out = `${p.path}.parquet`;
+        const c = p.compiled;
+        await db.connection.run(
+          `COPY (SELECT ${c.selectList} FROM read_csv(${sqlString(p.path)}, columns = ${c.csvColumns}, delim = '\x1f', quote = '"', escape = '"', header = false, auto_detect = false, allow_quoted_nulls = false, max_line_size = 2097152) ORDER BY "time") TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`,
+        );
+        await rm(p.path, { force: true });
+        const bytes = (await stat(out)).size;
+        const key = dataObjectKey(p.key, this.ingestId);
+        await this.storage.putFile(key, out, { move: true });
+        objects.push({
+          key,
+          source: p.key.source,
+          classUid: p.key.classUid,
+          region: p.key.region,
+          accountId: p.key.accountId,
+          eventDay: p.key.eventDay,
+          rows: p.rows,
+          bytes,
+          minTime: p.minTime,
+          maxTime: p.maxTime,
+        });
+      }
+    } catch (cause) {
+      throw new LakeError(
+        `${this.options.sourceUri}: writing the lake's Parquet failed: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    } finally {
+      db.close();
+    }
+    return objects;
+  }
+
+  private manifestOf(objects: ManifestObject[], rejectsKey: string | undefined): IngestManifest {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    let records = 0;
+    for (const o of objects) {
+      records += o.rows;
+      min = Math.min(min, o.minTime);
+      max = Math.max(max, o.maxTime);
+    }
+    let coerced = 0;
+    for (const c of this.compiled.values()) coerced += c.state.coerced;
+    return {
+      manifestVersion: 1,
+      ingestId: this.ingestId,
+      sourceUri: this.options.sourceUri,
+      etag: this.options.etag,
+      ...(this.options.format ? { format: this.options.format } : {}),
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      records,
+      rejected: this.rejects.count,
+      rejectedByReason: { ...this.rejects.byReason },
+      coercedValues: coerced,
+      ...(records > 0
+        ? { timeRange: { start: new Date(min).toISOString(), end: new Date(max).toISOString() } }
+        : {}),
+      classes: [...new Set(objects.map((o) => o.classUid))].sort((a, b) => a - b),
+      objects,
+      ...(rejectsKey ? { rejects: { key: rejectsKey, count: this.rejects.count } } : {}),
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LakeIngest, LakeQuery, LocalStorage, listManifests } from '../src/index.js';
+import { readParquet, sampleRecords, tempDir, vpcFlowRecord } from './helpers.js';
+
+let dir: { path: string; remove: () => Promise<void> };
+beforeEach(async () => {
+  dir = await tempDir('writer');
+});
+afterEach(async () => {
+  await dir.remove();
+});
+
+describe('Class: LakeIngest', () => {
+  it('writes Security Lake sample records in the Security Lake layout, one zstd Parquet per partition and class, sorted by time', async () => {
+    // Prepare
+    const storage = new LocalStorage(dir.path);
+    const vpc = [
+      ...(await sampleRecords('tests_vpc_flow-input0.test.parquet')),
+      ...(await sampleRecords('tests_vpc_flow-input1.test.parquet')),
+    ];
+    const records = [...vpc].reverse();
+
+    // Act
+    const ingest = await LakeIngest.begin(storage, {
+      sourceUri: 's3://b/vpc.log.gz',
+      etag: '"e1"',
+    });
+    await ingest.add({ records });
+    const { manifest, skipped } = await ingest.commit();
+
+    // Assess
+    expect(skipped).toBe(false);
+    expect(manifest.records).toBe(records.length);
+    const keys = (await storage.list('ext/')).map((o) => o.key);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys)
+      expect(key).toMatch(
+        new RegExp(
+          `^ext/vpc_flow/region=[a-z0-9-]+/accountId=\\d{12}/eventDay=\\d{8}/${manifest.ingestId}\\.4001\\.zstd\\.parquet$`,
+        ),
+      );
+    const lake = await LakeQuery.open(dir.path);
+    const meta = await lake.query(
+      `SELECT DISTINCT compression FROM parquet_metadata('${lake.root}/${keys[0]}')`,
+    );
+    expect(meta.rows).toEqual([['ZSTD']]);
+    const rows = await readParquet(`${dir.path}/${keys[0]}`);
+    const times = rows.map((r) => Number(r.time));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    lake.close();
+  });
+
+  it('keeps records with no usable time or class as rejects beside the data, with the reason', async () => {
+    // Prepare
+    const storage = new LocalStorage(dir.path);
+    const good = [vpcFlowRecord(1), vpcFlowRecord(2)];
+    const bad = [
+      vpcFlowRecord(3, { time: 'yesterday' }),
+      vpcFlowRecord(4, { class_uid: undefined }),
+    ];
+
+    // Act
+    const ingest = await LakeIngest.begin(storage, { sourceUri: '/logs/a.log', etag: '1-2' });
+    await ingest.add({
+      records: [...good, ...bad],
+      rejects: [
+        {
+          sourceUri: '/logs/a.log',
+          line: 7,
+          field: 'srcport',
+          value: 'x',
+          reason: 'bad-number',
+          message: 'srcport must be a whole number',
+        },
+      ],
+    });
+    const { manifest } = await ingest.commit();
+
+    // Assess
+    expect(manifest.records).toBe(2);
+    expect(manifest.rejected).toBe(3);
+    expect(manifest.rejectedByReason).toEqual({
+      'bad-number': 1,
+      'lake-bad-time': 1,
+      'lake-bad-class': 1,
+    });
+    const lake = await LakeQuery.open(dir.path);
+    const r = await lake.query('SELECT reason, line, field, value FROM rejects ORDER BY reason');
+    expect(r.rows).toEqual([
+      ['bad-number', '7', 'srcport', 'x'],
+      ['lake-bad-class', '0', 'class_uid', null],
+      ['lake-bad-time', '0', 'time', 'yesterday'],
+    ]);
+    lake.close();
+    expect((await listManifests(storage)).map((m) => m.ingestId)).toEqual([manifest.ingestId]);
+  });
+
+  it('writes no duplicate rows when the same object version is ingested twice, and replaces them with force', async () => {
+    // Prepare
+    const storage = new LocalStorage(dir.path);
+    const records = Array.from({ length: 50 }, (_, i) => vpcFlowRecord(i));
+    const once = async (force = false) => {
+      const ingest = await LakeIngest.begin(storage, {
+        sourceUri: 's3://b/k',
+        etag: '"abc"',
+        force,
+      });
+      if (!ingest.skipped) await ingest.add({ records });
+      return ingest.commit();
+    };
+
+    // Act
+    const first = await once();
+    const second = await once();
+    const forced = await once(true);
+
+    // Assess
+    expect(first.skipped).toBe(false);
+    expect(second.skipped).toBe(true);
+    expect(second.manifest).toEqual(first.manifest);
+    expect(forced.skipped).toBe(false);
+    const lake = await LakeQuery.open(dir.path);
+    expect((await lake.query('SELECT count(*)::INT FROM vpc_flow')).rows).toEqual([[50]]);
+    lake.close();
+  });
+});
