@@ -30,3 +30,15 @@ export class InvalidTargetInputError extends EventBusError {
 export class InvalidEventError extends EventBusError {
   override name = 'InvalidEventError';
 }
+
+/** One or more handlers of the in-memory bus threw. */
+export class HandlerFailedError extends EventBusError {
+  override name = 'HandlerFailedError';
+  constructor(readonly failures: readonly { rule: string; eventId: string; error: unknown }[]) {
+    const first = failures[0];
+    super(
+      `${failures.length} handler(s) failed; first: rule '${first?.rule}' on event ${first?.eventId}: ${(first?.error as Error | undefined)?.message}`,
+      { cause: first?.error },
+    );
+  }
+}
