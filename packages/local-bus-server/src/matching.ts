@@ -1,6 +1,11 @@
-import { compilePattern, InvalidEventPatternError } from '@lakewatch/eventbus';
+import {
+  compilePattern,
+  InvalidEventPatternError,
+  type TargetInput,
+  transformInput,
+  validateTargetInput,
+} from '@lakewatch/eventbus';
 import { ApiError } from './errors.js';
-import { type TargetInput, transformInput, validateTargetInput } from './transform-pending.js';
 
 /** A compiled event pattern. */
 export interface Matcher {

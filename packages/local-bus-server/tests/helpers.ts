@@ -115,6 +115,8 @@ export async function startHarness(options: Partial<LocalBusOptions> = {}): Prom
     async restart(extra = {}) {
       await h.bus.close();
       h.bus = await startLocalBus({ ...base, port: h.bus.port, ...extra });
+      h.client.destroy();
+      h.client = sdkClient(h.bus.url);
     },
     async close() {
       h.client.destroy();
