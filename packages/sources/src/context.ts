@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { OcsfRecord } from '@lakewatch/shared';
+import { type OcsfRecord, validateOcsfRecord } from '@lakewatch/shared';
 import type { InputFormat, ParseBatch, ParseOptions, ParseSummary, Reject } from './types.js';
 
 const MAX_VALUE = 200;
@@ -59,8 +59,25 @@ export class ParseContext {
     return index === undefined ? `${this.uidPrefix}-${line}` : `${this.uidPrefix}-${line}-${index}`;
   }
 
-  /** Adds a normalized record. */
-  record(record: OcsfRecord): void {
+  /**
+   * Adds a normalized record at `line`; when the sample rate picks it, it is validated first
+   * and rejected as `ocsf-invalid` if it breaks its class.
+   */
+  record(record: OcsfRecord, line?: number): void {
+    if (this.shouldValidate()) {
+      const result = validateOcsfRecord(record);
+      if (!result.valid) {
+        const first = result.issues[0];
+        this.reject({
+          line: line ?? this.normalized + this.rejected + 1,
+          reason: 'ocsf-invalid',
+          field: first?.path,
+          message: `not valid OCSF 1.1.0: ${result.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+          raw: JSON.stringify(record),
+        });
+        return;
+      }
+    }
     this.records.push(record);
     this.normalized++;
   }

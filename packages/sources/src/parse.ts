@@ -12,6 +12,7 @@ import { SourcesError, UnreadableInputError } from './errors.js';
 import { gunzipStream, isGzip, isParquet, peek } from './io/bytes.js';
 import { parseJsonRecords } from './io/json-records.js';
 import { lineChunks } from './io/lines.js';
+import { parseParquet } from './parquet/parquet.js';
 import type { InputFormat, ParseBatch, ParseOptions, ParseResult, ParseSummary } from './types.js';
 import { INPUT_FORMATS } from './types.js';
 
@@ -109,7 +110,7 @@ function dispatch(
   const firstChar = firstNonSpace(head);
   switch (format) {
     case 'aws-vpc-flow':
-      if (isParquet(head)) return parseParquetObject(stream, ctx);
+      if (isParquet(head)) return parseParquet(stream, ctx);
       if (firstChar === '{' || firstChar === '[')
         return parseJsonRecords(stream, ctx, (obj, line) => vpcFlowObject(obj, line, ctx, layouts));
       return parseVpcFlowText(lineChunks(stream), ctx);
@@ -122,13 +123,13 @@ function dispatch(
     case 'aws-route53-resolver':
       if (isCloudWatch(head))
         return parseCloudWatch(stream, ctx, firstChar === 'H', (message, ordinal, owner) => {
-          ctx.record(route53Record(JSON.parse(message), ctx, ctx.uid(ordinal), owner));
+          ctx.record(route53Record(JSON.parse(message), ctx, ctx.uid(ordinal), owner), ordinal);
         });
       return parseJsonRecords(stream, ctx, (obj, line) => {
-        ctx.record(route53Record(obj, ctx, ctx.uid(line)));
+        ctx.record(route53Record(obj, ctx, ctx.uid(line)), line);
       });
     case 'security-lake-parquet':
-      return parseParquetObject(stream, ctx);
+      return parseParquet(stream, ctx);
     default:
       throw new SourcesError(`format '${format}' is not implemented yet`);
   }
@@ -147,11 +148,4 @@ function isCloudWatch(head: Uint8Array): boolean {
     text.trimStart().startsWith('H4sI') ||
     (text.includes('"logEvents"') && text.includes('"messageType"'))
   );
-}
-
-function parseParquetObject(
-  _stream: AsyncIterable<Uint8Array>,
-  _ctx: ParseContext,
-): AsyncIterable<ParseBatch> {
-  throw new SourcesError('Parquet input is not implemented yet');
 }

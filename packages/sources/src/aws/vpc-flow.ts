@@ -30,7 +30,7 @@ export function vpcFlowLine(
     return;
   }
   try {
-    ctx.record(vpcFlowRecord(parts, layout, ctx, uid, accountFallback));
+    ctx.record(vpcFlowRecord(parts, layout, ctx, uid, accountFallback), lineNo);
   } catch (e) {
     if (!(e instanceof RecordRejection)) throw e;
     ctx.reject({
@@ -105,7 +105,7 @@ export function vpcFlowObject(
   }
   const parts = keys.map((k) => String(row[k]));
   try {
-    ctx.record(vpcFlowRecord(parts, layout, ctx, ctx.uid(rowNo)));
+    ctx.record(vpcFlowRecord(parts, layout, ctx, ctx.uid(rowNo)), rowNo);
   } catch (e) {
     if (!(e instanceof RecordRejection)) throw e;
     ctx.reject({
