@@ -2,6 +2,7 @@ import {
   type EncodeState,
   encBigint,
   encBoolean,
+  encDatetime,
   encDouble,
   encInteger,
   encMap,
@@ -35,12 +36,15 @@ const ENCODER_OF: Record<string, string> = {
   BIGINT: 'encBigint',
   DOUBLE: 'encDouble',
   BOOLEAN: 'encBoolean',
+  DATETIME: 'encDatetime',
   'VARCHAR[]': 'encVarcharList',
   MAP: 'encMap',
 };
 
-/** Millisecond columns that get a TIMESTAMP twin, as Security Lake's `time_dt`. */
-const DATETIME_TWINS = ['time', 'start_time', 'end_time'];
+/** A TIMESTAMP from epoch milliseconds, NULL outside years 1970–9999. */
+function timestampOf(ms: string): string {
+  return `CASE WHEN ${ms} BETWEEN 0 AND 253402300799999 THEN make_timestamp((${ms}) * 1000) END`;
+}
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -61,6 +65,7 @@ function jsonStructure(fields: StructFields): unknown {
 }
 
 function csvType(type: ColumnType): string {
+  if (type === 'DATETIME') return 'BIGINT';
   return typeof type === 'string' && type !== 'VARCHAR[]' && type !== 'MAP' ? type : 'VARCHAR';
 }
 
@@ -96,6 +101,7 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
     'encBigint',
     'encDouble',
     'encBoolean',
+    'encDatetime',
     'encVarcharList',
     'encMap',
     'encStructList',
@@ -108,6 +114,7 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
     encBigint,
     encDouble,
     encBoolean,
+    encDatetime,
     encVarcharList,
     encMap,
     encStructList,
@@ -129,13 +136,15 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
     return c;
   };
   const select: string[] = [];
+  const topLevel = new Map<string, string>();
   for (const [name, type] of Object.entries(schema.fields)) {
-    const e = expr(type);
+    let e = expr(type);
+    if (type === 'DATETIME') {
+      const base = name.endsWith('_dt') ? topLevel.get(name.slice(0, -3)) : undefined;
+      e = timestampOf(base ? `COALESCE(${base}, ${e})` : e);
+    }
+    topLevel.set(name, e);
     select.push(`${e} AS ${quoteIdent(name)}`);
-    if (DATETIME_TWINS.includes(name) && type === 'BIGINT')
-      select.push(
-        `CASE WHEN ${e} BETWEEN 0 AND 253402300799999 THEN make_timestamp(${e} * 1000) END AS ${quoteIdent(`${name}_dt`)}`,
-      );
   }
   const csvColumns = `{${leaves.map((l) => `'c${l.index}': '${csvType(l.type)}'`).join(', ')}}`;
   return { schema, flatten, state, csvColumns, selectList: select.join(',\n  ') };

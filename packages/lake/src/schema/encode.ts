@@ -125,3 +125,19 @@ export function encStructList(v: unknown, st: EncodeState): string {
   }
   return v.length === 0 ? '' : quote(JSON.stringify(v));
 }
+
+/** DATETIME, spooled as epoch milliseconds: from a number, a Date or an ISO 8601 text. */
+export function encDatetime(v: unknown, st: EncodeState): string {
+  if (v === undefined || v === null) return '';
+  const ms =
+    typeof v === 'number'
+      ? v
+      : typeof v === 'string'
+        ? Date.parse(v)
+        : Object.prototype.toString.call(v) === '[object Date]'
+          ? (v as Date).getTime()
+          : Number.NaN;
+  if (Number.isFinite(ms)) return String(Math.trunc(ms));
+  st.coerced++;
+  return '';
+}

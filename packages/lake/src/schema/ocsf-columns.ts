@@ -58,8 +58,11 @@ const ACTOR = {
 const BASE_HEAD: StructFields = { metadata: { struct: METADATA }, cloud: { struct: CLOUD } };
 const BASE_TAIL: StructFields = {
   time: 'BIGINT',
+  time_dt: 'DATETIME',
   start_time: 'BIGINT',
+  start_time_dt: 'DATETIME',
   end_time: 'BIGINT',
+  end_time_dt: 'DATETIME',
   status_code: 'VARCHAR',
   status: 'VARCHAR',
   status_id: 'INTEGER',

@@ -2,11 +2,13 @@
 export type ScalarType = 'VARCHAR' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN';
 
 /**
- * The type of one lake column: a scalar, a list of strings, a string-to-string map (OCSF
+ * The type of one lake column (`DATETIME`: a TIMESTAMP from epoch milliseconds, an ISO 8601
+ * text or a Date; a `<name>_dt` DATETIME is taken from the `<name>` milliseconds when present): a scalar, a list of strings, a string-to-string map (OCSF
  * `unmapped`), a struct, or a list of structs — the shapes Security Lake's Parquet uses.
  */
 export type ColumnType =
   | ScalarType
+  | 'DATETIME'
   | 'VARCHAR[]'
   | 'MAP'
   | { readonly struct: StructFields }

@@ -3,15 +3,19 @@ import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { LakeStorageError } from '../errors.js';
+
+type S3Sdk = typeof import('@aws-sdk/client-s3');
+let sdkModule: Promise<S3Sdk> | undefined;
+
+// The SDK is loaded on first use, so that folder lakes (and the CLI's start-up) never pay
+// for it.
+function sdk(): Promise<S3Sdk> {
+  sdkModule ??= import('@aws-sdk/client-s3');
+  return sdkModule;
+}
+
 import type { LakeStorage, StoredObject } from './types.js';
 
 /** Options of {@link createS3Client}. */
@@ -39,7 +43,8 @@ export interface S3ClientOptions {
  * An S3 client for the lake: checksums only where S3 requires them (S3-compatible servers
  * reject the newer default checksum headers).
  */
-export function createS3Client(options: S3ClientOptions = {}): S3Client {
+export async function createS3Client(options: S3ClientOptions = {}): Promise<S3Client> {
+  const { S3Client } = await sdk();
   return new S3Client({
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
@@ -70,25 +75,30 @@ export class S3Storage implements LakeStorage {
   readonly localRoot = undefined;
   readonly bucket: string;
   readonly prefix: string;
-  private readonly client: S3Client;
+  private readonly client: Promise<S3Client>;
 
-  constructor(uri: string, client: S3Client) {
+  constructor(uri: string, client: S3Client | Promise<S3Client>) {
     this.uri = uri;
     const { bucket, prefix } = parseS3Uri(uri);
     this.bucket = bucket;
     this.prefix = prefix;
-    this.client = client;
+    this.client = Promise.resolve(client);
   }
 
   private keyOf(key: string): string {
     return this.prefix === '' ? key : `${this.prefix}/${key}`;
   }
 
+  private async sdk(): Promise<[S3Client, S3Sdk]> {
+    return Promise.all([this.client, sdk()]);
+  }
+
   async putFile(key: string, path: string): Promise<void> {
     try {
+      const [client, s3] = await this.sdk();
       const { size } = await stat(path);
-      await this.client.send(
-        new PutObjectCommand({
+      await client.send(
+        new s3.PutObjectCommand({
           Bucket: this.bucket,
           Key: this.keyOf(key),
           Body: createReadStream(path),
@@ -102,8 +112,9 @@ export class S3Storage implements LakeStorage {
 
   async putBytes(key: string, bytes: Uint8Array | string): Promise<void> {
     try {
-      await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key), Body: bytes }),
+      const [client, s3] = await this.sdk();
+      await client.send(
+        new s3.PutObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key), Body: bytes }),
       );
     } catch (cause) {
       throw wrap(`cannot write s3://${this.bucket}/${this.keyOf(key)}`, cause);
@@ -112,8 +123,9 @@ export class S3Storage implements LakeStorage {
 
   async getBytes(key: string): Promise<Uint8Array | undefined> {
     try {
-      const out = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }),
+      const [client, s3] = await this.sdk();
+      const out = await client.send(
+        new s3.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }),
       );
       return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
     } catch (cause) {
@@ -128,9 +140,10 @@ export class S3Storage implements LakeStorage {
     const base = this.prefix === '' ? '' : `${this.prefix}/`;
     let token: string | undefined;
     try {
+      const [client, s3] = await this.sdk();
       do {
-        const page = await this.client.send(
-          new ListObjectsV2Command({
+        const page = await client.send(
+          new s3.ListObjectsV2Command({
             Bucket: this.bucket,
             Prefix: base + prefix,
             ContinuationToken: token,
@@ -148,9 +161,8 @@ export class S3Storage implements LakeStorage {
 
   async delete(key: string): Promise<void> {
     try {
-      await this.client.send(
-        new DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }),
-      );
+      const [client, s3] = await this.sdk();
+      await client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
     } catch (cause) {
       throw wrap(`cannot delete s3://${this.bucket}/${this.keyOf(key)}`, cause);
     }
@@ -158,13 +170,29 @@ export class S3Storage implements LakeStorage {
 
   async download(key: string, path: string): Promise<void> {
     try {
-      const out = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }),
+      const [client, s3] = await this.sdk();
+      const out = await client.send(
+        new s3.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }),
       );
       await mkdir(dirname(path), { recursive: true });
       await pipeline(out.Body as Readable, createWriteStream(path));
     } catch (cause) {
       throw wrap(`cannot download s3://${this.bucket}/${this.keyOf(key)}`, cause);
+    }
+  }
+
+  /** Opens an object for reading (for ingesting S3 inputs); also returns its ETag. */
+  async open(
+    key: string,
+  ): Promise<{ body: AsyncIterable<Uint8Array>; etag: string; size: number }> {
+    try {
+      const [client, s3] = await this.sdk();
+      const out = await client.send(
+        new s3.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }),
+      );
+      return { body: out.Body as Readable, etag: out.ETag ?? '', size: out.ContentLength ?? 0 };
+    } catch (cause) {
+      throw wrap(`cannot read s3://${this.bucket}/${this.keyOf(key)}`, cause);
     }
   }
 }
