@@ -6,6 +6,7 @@ import {
   type VpcFlowLayout,
   vpcFlowLayout,
 } from './aws/vpc-flow-fields.js';
+import { parseAzureFlow } from './azure/azure.js';
 import { ParseContext } from './context.js';
 import { detectFormat } from './detect.js';
 import { SourcesError, UnreadableInputError } from './errors.js';
@@ -15,6 +16,8 @@ import { lineChunks } from './io/lines.js';
 import { parseParquet } from './parquet/parquet.js';
 import type { InputFormat, ParseBatch, ParseOptions, ParseResult, ParseSummary } from './types.js';
 import { INPUT_FORMATS } from './types.js';
+import { parseZeekJson, parseZeekTsv } from './zeek/zeek.js';
+import { type ZeekEntry, zeekConnRecord, zeekDnsRecord } from './zeek/zeek-record.js';
 
 const HEAD_BYTES = 65536;
 
@@ -130,8 +133,17 @@ function dispatch(
       });
     case 'security-lake-parquet':
       return parseParquet(stream, ctx);
-    default:
-      throw new SourcesError(`format '${format}' is not implemented yet`);
+    case 'zeek-conn':
+    case 'zeek-dns': {
+      const mapper = format === 'zeek-conn' ? zeekConnRecord : zeekDnsRecord;
+      const map = (entry: ZeekEntry, line: number) =>
+        ctx.record(mapper(entry, ctx, ctx.uid(line)), line);
+      return firstChar === '{' ? parseZeekJson(stream, ctx, map) : parseZeekTsv(stream, ctx, map);
+    }
+    case 'azure-nsg-flow':
+      return parseAzureFlow(stream, ctx, 'nsg');
+    case 'azure-vnet-flow':
+      return parseAzureFlow(stream, ctx, 'vnet');
   }
 }
 
