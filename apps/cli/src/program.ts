@@ -1,6 +1,9 @@
 import { ContractError } from '@lakewatch/contracts';
 import { Command, CommanderError } from 'commander';
 import { registerContracts } from './commands/contracts.js';
+import { registerDlq } from './commands/dlq.js';
+import { registerLocalBus } from './commands/local-bus.js';
+import { registerServeModel } from './commands/serve-model.js';
 import { CliError } from './errors.js';
 import { type CliIo, processIo } from './io.js';
 
@@ -20,6 +23,9 @@ export function buildProgram(io: CliIo = processIo): Command {
     .exitOverride()
     .showHelpAfterError();
   registerContracts(program, io);
+  registerLocalBus(program, io);
+  registerDlq(program, io);
+  registerServeModel(program, io);
   return program;
 }
 

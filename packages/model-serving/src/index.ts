@@ -21,6 +21,11 @@ export type { ModelLoader, ServableModel } from './model.js';
 export { ModelSlot, type ModelSlotEvents, type ModelSlotOptions } from './model-slot.js';
 export { isIpAddress, type PairBatch, parseInvocationBody } from './parse-request.js';
 export {
+  type RunningModelServer,
+  type StartModelServerOptions,
+  startModelServer,
+} from './run.js';
+export {
   createModelServer,
   MAX_PAYLOAD_BYTES,
   type ModelServer,
