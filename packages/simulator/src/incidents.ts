@@ -189,6 +189,8 @@ export function injectIncident(
             start: ctx.at(0, from, to),
             duration: 0,
             action: port === 22 ? 'ACCEPT' : 'REJECT',
+            reqPackets: 2,
+            respPackets: 1,
             sport: rng.range(40000, 65000),
           }),
         );

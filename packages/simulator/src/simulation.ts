@@ -203,9 +203,14 @@ async function* generate(
 function idleInterfaces(ctx: WindowContext, topo: Topology): void {
   const { rng, flow } = ctx;
   for (const eni of topo.enis) {
-    if (flow.touched[eni.index] === 0 && rng.chance(0.3))
-      flow.status(eni, ctx.t0, ctx.t1 - 1, 'NODATA');
-    else if (rng.chance(0.0005)) flow.status(eni, ctx.t0, ctx.t1 - 1, 'SKIPDATA');
+    // As in AWS's examples, a status record spans one aggregation interval (about a minute).
+    if (flow.touched[eni.index] === 0 && rng.chance(0.3)) {
+      const t = ctx.at(59);
+      flow.status(eni, t, t + rng.range(50, 59), 'NODATA');
+    } else if (rng.chance(0.0005)) {
+      const t = ctx.at(59);
+      flow.status(eni, t, t + rng.range(50, 59), 'SKIPDATA');
+    }
   }
 }
 

@@ -278,6 +278,8 @@ function bastion(ctx: WindowContext, topo: Topology, h: Instance, act: Activity)
       start: ctx.at(1),
       duration: 0,
       action: port === 22 ? 'ACCEPT' : 'REJECT',
+      reqPackets: 2,
+      respPackets: 1,
     });
   }
   external(ctx, h, rng.poisson((0.5 * b + 0.1) * v));

@@ -36,6 +36,9 @@ export interface Conversation {
   established?: boolean;
   /** Client port. @default an ephemeral port */
   sport?: number;
+  /** Packets each way. @default from the bytes (plus handshake packets for TCP) */
+  reqPackets?: number;
+  respPackets?: number;
 }
 
 /** Everything the traffic generators of one VPC and one object window share. */
@@ -84,8 +87,13 @@ export class WindowContext {
     const sport = c.sport ?? this.ephemeral();
     const action = c.action ?? 'ACCEPT';
     const via = c.via ?? 'direct';
-    const reqPkts = Math.max(1, Math.ceil(c.reqBytes / 1100)) + (proto === 6 ? 2 : 0);
-    const respPkts = Math.max(1, Math.ceil(c.respBytes / 1400)) + (proto === 6 ? 1 : 0);
+    const reqPkts =
+      c.reqPackets ?? Math.max(1, Math.ceil(c.reqBytes / 1100)) + (proto === 6 ? 2 : 0);
+    const respPkts =
+      c.respPackets ?? Math.max(1, Math.ceil(c.respBytes / 1400)) + (proto === 6 ? 1 : 0);
+    // Every packet carries at least its IP and TCP/UDP headers.
+    const reqBytes = Math.max(c.reqBytes, reqPkts * (proto === 6 ? 52 : 28));
+    const respBytes = Math.max(c.respBytes, respPkts * (proto === 6 ? 52 : 28));
     const open = c.established ? 0 : TCP.SYN | TCP.FIN;
     const answer = c.established ? 0 : TCP.SYN_ACK | TCP.FIN;
     const cl = c.client;
@@ -153,7 +161,7 @@ export class WindowContext {
         dstport: c.dport,
         protocol: proto,
         packets: reqPkts,
-        bytes: c.reqBytes,
+        bytes: reqBytes,
         start,
         end,
         action,
@@ -170,7 +178,7 @@ export class WindowContext {
         dstport: sport,
         protocol: proto,
         packets: respPkts,
-        bytes: c.respBytes,
+        bytes: respBytes,
         start,
         end,
         action,
@@ -194,7 +202,7 @@ export class WindowContext {
         dstport: c.dport,
         protocol: proto,
         packets: reqPkts,
-        bytes: c.reqBytes,
+        bytes: reqBytes,
         start,
         end,
         action,
@@ -211,7 +219,7 @@ export class WindowContext {
         dstport: c.dport,
         protocol: proto,
         packets: reqPkts,
-        bytes: c.reqBytes,
+        bytes: reqBytes,
         start,
         end,
         action,
@@ -228,7 +236,7 @@ export class WindowContext {
         dstport: natPort,
         protocol: proto,
         packets: respPkts,
-        bytes: c.respBytes,
+        bytes: respBytes,
         start,
         end,
         action,
@@ -247,7 +255,7 @@ export class WindowContext {
         dstport: sport,
         protocol: proto,
         packets: respPkts,
-        bytes: c.respBytes,
+        bytes: respBytes,
         start,
         end,
         action,
@@ -267,7 +275,7 @@ export class WindowContext {
         dstport: c.dport,
         protocol: proto,
         packets: reqPkts,
-        bytes: c.reqBytes,
+        bytes: reqBytes,
         start,
         end,
         action,
@@ -284,7 +292,7 @@ export class WindowContext {
         dstport: sport,
         protocol: proto,
         packets: respPkts,
-        bytes: c.respBytes,
+        bytes: respBytes,
         start,
         end,
         action,
