@@ -1,6 +1,7 @@
 import { ContractError } from '@lakewatch/contracts';
 import { Command, CommanderError } from 'commander';
 import { registerContracts } from './commands/contracts.js';
+import { registerNormalize } from './commands/normalize.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerLocalBus } from './commands/local-bus.js';
 import { registerServeModel } from './commands/serve-model.js';
@@ -23,6 +24,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .exitOverride()
     .showHelpAfterError();
   registerContracts(program, io);
+  registerNormalize(program, io);
   registerLocalBus(program, io);
   registerDlq(program, io);
   registerServeModel(program, io);
