@@ -5,6 +5,9 @@ import { registerNormalize } from './commands/normalize.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerLocalBus } from './commands/local-bus.js';
 import { registerServeModel } from './commands/serve-model.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerPairs } from './commands/pairs.js';
+import { registerQuery } from './commands/query.js';
 import { CliError } from './errors.js';
 import { type CliIo, processIo } from './io.js';
 
@@ -28,6 +31,9 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerLocalBus(program, io);
   registerDlq(program, io);
   registerServeModel(program, io);
+  registerIngest(program, io);
+  registerPairs(program, io);
+  registerQuery(program, io);
   return program;
 }
 

@@ -85,15 +85,24 @@ export class LakeQuery {
     }
   }
 
-  /** Runs SQL and yields its rows in chunks, without holding the whole result. */
-  async *stream(sql: string): AsyncGenerator<unknown[][]> {
+  /**
+   * Runs SQL and yields its rows in chunks, without holding the whole result; yields at
+   * least once (with no rows for an empty result) so the columns are always known.
+   */
+  async *stream(sql: string): AsyncGenerator<QueryResult> {
     let result: Awaited<ReturnType<DuckDb['connection']['stream']>>;
     try {
       result = await this.db.connection.stream(sql);
     } catch (cause) {
       throw this.wrap(sql, cause);
     }
-    for await (const rows of result.yieldRowsJson()) yield rows as unknown[][];
+    const columns = result.columnNames();
+    let any = false;
+    for await (const rows of result.yieldRowsJson()) {
+      any = true;
+      yield { columns, rows: rows as unknown[][] };
+    }
+    if (!any) yield { columns, rows: [] };
   }
 
   /** Writes a query's result to a local CSV file with DuckDB; returns the rows written. */

@@ -282,8 +282,11 @@ export class LakeIngest {
     for (const p of this.partitions.values()) this.buffered -= await p.flush();
   }
 
-  /** Writes the Parquet objects, the rejects and the manifest; returns the manifest. */
-  async commit(): Promise<LakeIngestResult> {
+  /**
+   * Writes the Parquet objects, the rejects and the manifest; returns the manifest.
+   * `format` (known only once the parser has detected it) goes into the manifest.
+   */
+  async commit(options: { format?: string } = {}): Promise<LakeIngestResult> {
     if (this.skipped && this.previous) return { skipped: true, manifest: this.previous };
     if (this.done) throw new LakeError(`ingest ${this.ingestId} was already committed or aborted`);
     this.done = true;
@@ -293,7 +296,11 @@ export class LakeIngest {
       const hasRejects = await this.rejects.close();
       const rejectsKey = rejectsObjectKey(this.ingestId, eventDay(this.startedAt.getTime()));
       if (hasRejects) await this.storage.putFile(rejectsKey, this.rejects.path, { move: true });
-      const manifest = this.manifestOf(objects, hasRejects ? rejectsKey : undefined);
+      const manifest = this.manifestOf(
+        objects,
+        hasRejects ? rejectsKey : undefined,
+        options.format,
+      );
       if (this.previous) {
         const keep = new Set([...objects.map((o) => o.key), ...(hasRejects ? [rejectsKey] : [])]);
         const stale = [
@@ -364,7 +371,11 @@ export class LakeIngest {
     return objects;
   }
 
-  private manifestOf(objects: ManifestObject[], rejectsKey: string | undefined): IngestManifest {
+  private manifestOf(
+    objects: ManifestObject[],
+    rejectsKey: string | undefined,
+    format: string | undefined,
+  ): IngestManifest {
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     let records = 0;
@@ -380,7 +391,7 @@ export class LakeIngest {
       ingestId: this.ingestId,
       sourceUri: this.options.sourceUri,
       etag: this.options.etag,
-      ...(this.options.format ? { format: this.options.format } : {}),
+      ...((format ?? this.options.format) ? { format: format ?? this.options.format } : {}),
       startedAt: this.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       records,

@@ -27,8 +27,6 @@ afterAll(async () => {
   await dir.remove();
 });
 
-const sample = (name: string) =>
-  `read_parquet('${join(FIXTURES, 'security-lake', name)}', union_by_name = true)`;
 const samples = (names: string[]) =>
   `read_parquet([${names.map((n) => `'${join(FIXTURES, 'security-lake', n)}'`).join(', ')}], union_by_name = true)`;
 

@@ -3,6 +3,8 @@ export interface StoredObject {
   /** Key relative to the lake root, `/`-separated. */
   key: string;
   size: number;
+  /** The object's version (S3 ETag), where the storage has one. */
+  etag?: string;
 }
 
 /** Where the lake's objects live: a local folder or an S3 prefix. */
