@@ -76,7 +76,7 @@ export function compileBranches(pattern: object | string, limits: PatternLimits 
     if (!isPlainObject(value)) fail('Filter is not an object');
     const drafts: Draft[] = [];
     parseObject(drafts, [], value, false, maxCombinations);
-    return drafts.map((d) => ({ fields: [...d.values()] }));
+    return drafts.map((d) => ({ fields: [...d.values()].sort(byCost) }));
   } catch (e) {
     if (e instanceof PatternReason) throw new InvalidEventPatternError(e.message);
     throw e;
@@ -132,6 +132,16 @@ function parseOr(drafts: Draft[], path: string[], value: unknown, maxCombination
   drafts.push(...result);
 }
 
+/**
+ * Fields are ANDed, so their order is free: test the cheap, selective ones first (exact values
+ * on short paths such as `source` and `detail-type`) and the absence-tolerant ones last.
+ */
+function byCost(a: FieldCondition, b: FieldCondition): number {
+  const cost = (f: FieldCondition): number =>
+    f.keys.length * 2 + (f.exactOnly ? 0 : 1) + (f.orAbsent ? 100 : 0);
+  return cost(a) - cost(b);
+}
+
 function joinedKeys(segments: readonly string[]): string[][] {
   return segments.map((_, i) =>
     segments.slice(i).map((__, k) => segments.slice(i, i + k + 1).join('.')),
@@ -167,6 +177,7 @@ function writeField(drafts: Draft[], segments: string[], values: unknown[]): voi
     keys: joinedKeys(segments.join('.').split('.')),
     test: anyOf(tests),
     orAbsent,
+    exactOnly: tests.length === 1 && exact.size > 0,
   };
   if (drafts.length === 0) drafts.push(new Map());
   // A path written twice keeps its last values, as EventBridge does.

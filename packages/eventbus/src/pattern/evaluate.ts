@@ -11,14 +11,24 @@ interface Membership {
   readonly parent: Membership | null;
 }
 
-/** What one field found in the event. */
+/**
+ * Looks up one field's values in an event. One instance is reused for every field (matching
+ * is synchronous and never calls out), so the hot path allocates nothing unless the event
+ * has arrays on the field's path.
+ */
 class FieldScan {
+  field!: FieldCondition;
   found = false;
   /** A matching value outside any array: consistent with every other choice. */
   free = false;
-  readonly candidates: Membership[] = [];
+  candidates: Membership[] | null = null;
 
-  constructor(readonly field: FieldCondition) {}
+  reset(field: FieldCondition): void {
+    this.field = field;
+    this.found = false;
+    this.free = false;
+    this.candidates = null;
+  }
 
   leaves(value: unknown, mem: Membership | null): void {
     if (Array.isArray(value)) {
@@ -31,31 +41,35 @@ class FieldScan {
     this.found = true;
     if (this.field.test(value as Leaf)) {
       if (mem === null) this.free = true;
-      else this.candidates.push(mem);
+      else (this.candidates ??= []).push(mem);
     }
   }
 
   /** Visits every event value whose flattened path spells segments `from..` of the field. */
   walk(node: unknown, from: number, mem: Membership | null): void {
+    if (typeof node !== 'object' || node === null) return;
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length && !this.free; i++) {
         this.walk(node[i], from, { array: node, index: i, parent: mem });
       }
       return;
     }
-    if (typeof node !== 'object' || node === null) return;
     const obj = node as Record<string, unknown>;
     const keys = this.field.keys[from] as readonly string[];
     const last = keys.length - 1;
     for (let k = 0; k <= last && !this.free; k++) {
       const key = keys[k] as string;
-      if (!Object.hasOwn(obj, key)) continue;
       const child = obj[key];
+      // JSON values are never undefined or functions; anything else found is inherited.
+      if (child === undefined || typeof child === 'function') continue;
+      if (key === '__proto__' && !Object.hasOwn(obj, key)) continue;
       if (k === last) this.leaves(child, mem);
       else this.walk(child, from + k + 1, mem);
     }
   }
 }
+
+const scan = new FieldScan();
 
 function consistent(a: Membership, b: Membership): boolean {
   for (let x: Membership | null = a; x !== null; x = x.parent) {
@@ -66,13 +80,13 @@ function consistent(a: Membership, b: Membership): boolean {
   return true;
 }
 
-function choose(scans: FieldScan[], at: number, chosen: Membership[]): boolean {
-  const scan = scans[at];
-  if (scan === undefined) return true;
-  for (const c of scan.candidates) {
+function choose(fields: Membership[][], at: number, chosen: Membership[]): boolean {
+  const candidates = fields[at];
+  if (candidates === undefined) return true;
+  for (const c of candidates) {
     if (chosen.every((m) => consistent(m, c))) {
       chosen.push(c);
-      if (choose(scans, at + 1, chosen)) return true;
+      if (choose(fields, at + 1, chosen)) return true;
       chosen.pop();
     }
   }
@@ -81,14 +95,15 @@ function choose(scans: FieldScan[], at: number, chosen: Membership[]): boolean {
 
 /** Whether the event satisfies one alternative of a pattern. */
 export function matchBranch(branch: Branch, event: unknown): boolean {
-  let constrained: FieldScan[] | undefined;
-  for (const field of branch.fields) {
-    const scan = new FieldScan(field);
+  let constrained: Membership[][] | undefined;
+  const fields = branch.fields;
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f] as FieldCondition;
+    scan.reset(field);
     scan.walk(event, 0, null);
     if (scan.free) continue;
-    if (scan.candidates.length > 0) {
-      constrained ??= [];
-      constrained.push(scan);
+    if (scan.candidates !== null) {
+      (constrained ??= []).push(scan.candidates);
       continue;
     }
     if (field.orAbsent && !scan.found) continue;

@@ -11,6 +11,8 @@ export interface FieldCondition {
   readonly test: (value: Leaf) => boolean;
   /** The array holds `{"exists": false}`: the field also matches when the event has no value there. */
   readonly orAbsent: boolean;
+  /** The field only lists exact values (one set lookup per event value). */
+  readonly exactOnly: boolean;
 }
 
 /** One alternative of a pattern after `$or` expansion: every field must match (AND). */
