@@ -1,0 +1,210 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { findRepoRoot } from '../repo-root.js';
+
+/**
+ * `npm run bench:bus`: the local bus (apps/local-bus, its own process, fsync'd event log)
+ * measured with the real SDK.
+ * 1. Durable PutEvents throughput: 10-entry calls from concurrent SDK clients (worker
+ *    threads) for a fixed time; every counted event was fsync'd before its answer.
+ * 2. Delivery latency: 1000 events/s (10-entry calls every 10 ms) through a rule to an HTTP
+ *    target; latency is target receipt minus the PutEvents send time carried in the event.
+ * Last line: one JSON object.
+ */
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+function client(url: string): EventBridgeClient {
+  return new EventBridgeClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    maxAttempts: 1,
+  });
+}
+
+function entries(n: number, extra: Record<string, unknown> = {}) {
+  return Array.from({ length: n }, (_, i) => ({
+    Source: 'lakewatch.bench',
+    DetailType: 'BenchTick',
+    Detail: JSON.stringify({ schemaVersion: '1.0', i, pad: 'x'.repeat(200), ...extra }),
+  }));
+}
+
+/** Worker body: `concurrency` loops of PutEvents until `until`; posts the accepted count. */
+export async function throughputWorker(
+  url: string,
+  concurrency: number,
+  until: number,
+): Promise<number> {
+  const sdk = client(url);
+  let accepted = 0;
+  const loop = async (): Promise<void> => {
+    while (Date.now() < until) {
+      const out = await sdk.send(new PutEventsCommand({ Entries: entries(10) }));
+      accepted += 10 - (out.FailedEntryCount ?? 0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  sdk.destroy();
+  return accepted;
+}
+
+function startBus(
+  root: string,
+  dataDir: string,
+  routing: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(root, 'apps/local-bus/bin/local-bus.js')], {
+    env: {
+      ...process.env,
+      LOCAL_BUS_DATA_DIR: dataDir,
+      LOCAL_BUS_PORT: '0',
+      LOCAL_BUS_CONFIG: routing,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) resolve({ url: m[1], child });
+    });
+    child.once('exit', (code) => reject(new Error(`local bus exited with ${code}`)));
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** Runs the benchmark and prints its figures; the last line is one JSON object. */
+export async function main(): Promise<number> {
+  const root = findRepoRoot(import.meta.dirname);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-bus-'));
+  const seconds = Number(process.env.BENCH_BUS_SECONDS ?? 5);
+  const workers = Number(process.env.BENCH_BUS_WORKERS ?? 2);
+  const concurrency = Number(process.env.BENCH_BUS_CONCURRENCY ?? 16);
+
+  // The delivery target, in this process.
+  const latencies: number[] = [];
+  const target = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const t = now();
+      const event = JSON.parse(Buffer.concat(chunks).toString()) as { detail: { sentAt?: number } };
+      if (event.detail.sentAt) latencies.push(t - event.detail.sentAt);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/events`;
+  const routing = join(dir, 'routing.json');
+  writeFileSync(
+    routing,
+    JSON.stringify({
+      Version: 1,
+      EventBuses: [
+        {
+          Name: 'default',
+          Rules: [
+            {
+              Name: 'latency',
+              EventPattern: { source: ['lakewatch.bench'], detail: { sentAt: [{ exists: true }] } },
+              Targets: [{ Id: 't', Url: targetUrl }],
+            },
+          ],
+        },
+      ],
+    }),
+  );
+  const bus = await startBus(root, join(dir, 'data'), routing);
+  try {
+    // 1. Throughput.
+    const warm = client(bus.url);
+    for (let i = 0; i < 20; i++) await warm.send(new PutEventsCommand({ Entries: entries(10) }));
+    warm.destroy();
+    const start = Date.now();
+    const until = start + seconds * 1000;
+    const counts = await Promise.all(
+      Array.from({ length: workers }, () => {
+        const w = new Worker(join(root, 'tools/bin/bench-bus.js'), {
+          workerData: { url: bus.url, concurrency, until },
+        });
+        return new Promise<number>((resolve, reject) => {
+          w.once('message', (n: number) => resolve(n));
+          w.once('error', reject);
+        });
+      }),
+    );
+    const elapsed = (Date.now() - start) / 1000;
+    const accepted = counts.reduce((a, b) => a + b, 0);
+    const eventsPerSec = Math.round(accepted / elapsed);
+    process.stdout.write(
+      `durable PutEvents: ${accepted} events in ${elapsed.toFixed(1)} s = ${eventsPerSec} events/s (10-entry calls, ${workers} workers × ${concurrency} in flight)\n`,
+    );
+
+    // 2. Delivery latency at 1000 events/s.
+    const sdk = client(bus.url);
+    const rateSeconds = Number(process.env.BENCH_BUS_LATENCY_SECONDS ?? 5);
+    const calls = rateSeconds * 100;
+    const t0 = now();
+    const pending: Promise<unknown>[] = [];
+    for (let c = 0; c < calls; c++) {
+      const due = t0 + c * 10;
+      const wait = due - now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      pending.push(sdk.send(new PutEventsCommand({ Entries: entries(10, { sentAt: now() }) })));
+    }
+    await Promise.all(pending);
+    const expected = calls * 10;
+    const deadline = Date.now() + 30_000;
+    while (latencies.length < expected && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    sdk.destroy();
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const p50 = percentile(sorted, 50);
+    const p99 = percentile(sorted, 99);
+    const max = sorted[sorted.length - 1] ?? Number.NaN;
+    process.stdout.write(
+      `delivery at 1000 events/s: ${sorted.length}/${expected} delivered, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms\n`,
+    );
+    const result = {
+      bench: 'bus',
+      putEvents: {
+        eventsPerSec,
+        accepted,
+        seconds: Number(elapsed.toFixed(2)),
+        workers,
+        concurrencyPerWorker: concurrency,
+        entriesPerCall: 10,
+      },
+      delivery: {
+        rate: 1000,
+        events: expected,
+        delivered: sorted.length,
+        p50Ms: Number(p50.toFixed(2)),
+        p99Ms: Number(p99.toFixed(2)),
+        maxMs: Number(max.toFixed(2)),
+      },
+      aims: { eventsPerSec: 10_000, p99Ms: 50 },
+      meetsAims: eventsPerSec >= 10_000 && p99 < 50,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return sorted.length === expected ? 0 : 1;
+  } finally {
+    bus.child.kill('SIGTERM');
+    target.close();
+    target.closeAllConnections();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
