@@ -1,6 +1,7 @@
 import { ContractError } from '@lakewatch/contracts';
 import { Command, CommanderError } from 'commander';
 import { registerContracts } from './commands/contracts.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerNormalize } from './commands/normalize.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerLocalBus } from './commands/local-bus.js';
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .exitOverride()
     .showHelpAfterError();
   registerContracts(program, io);
+  registerSimulate(program, io);
   registerNormalize(program, io);
   registerLocalBus(program, io);
   registerDlq(program, io);
