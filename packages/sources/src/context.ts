@@ -15,6 +15,24 @@ export class RecordRejection {
   ) {}
 }
 
+/** Largest |ms| a JavaScript Date (and so an ISO 8601 `*_dt`) can hold. */
+const MAX_TIME_MS = 8.64e15;
+
+/**
+ * The ISO 8601 text of `ms`; throws a {@link RecordRejection} (`bad-time`, naming `field`)
+ * when it is no representable time.
+ */
+export function isoTime(ms: number, field: string, raw?: unknown): string {
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIME_MS)
+    throw new RecordRejection(
+      'bad-time',
+      field,
+      raw ?? ms,
+      `${field} is out of range: ${String(raw ?? ms)}`,
+    );
+  return new Date(ms).toISOString();
+}
+
 /** The fields of a reject a parser supplies; the context adds the source URI. */
 export interface RejectInput {
   line: number;

@@ -1,5 +1,5 @@
 import type { OcsfRecord } from '@lakewatch/shared';
-import { type ParseContext, RecordRejection } from '../context.js';
+import { isoTime, type ParseContext, RecordRejection } from '../context.js';
 
 const CLASS_NAME = 'DNS Activity';
 const PROFILES = ['cloud', 'security_control', 'datetime'];
@@ -110,7 +110,7 @@ export function route53Record(
     cloud: { provider: 'AWS' },
     src_endpoint: src,
     time,
-    time_dt: new Date(time).toISOString(),
+    time_dt: isoTime(time, 'query_timestamp', ts),
     query,
     connection_info: { direction_id: 0, direction: 'Unknown' },
     severity_id: 1,

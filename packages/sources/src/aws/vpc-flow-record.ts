@@ -1,5 +1,5 @@
 import type { OcsfRecord } from '@lakewatch/shared';
-import { type ParseContext, RecordRejection } from '../context.js';
+import { isoTime, type ParseContext, RecordRejection } from '../context.js';
 import { F, VPC_FLOW_FIELDS, type VpcFlowLayout } from './vpc-flow-fields.js';
 
 const PROFILES = ['cloud', 'security_control', 'datetime'];
@@ -39,10 +39,6 @@ const BOUNDARY: Record<string, [number, string]> = {
   '7': [5, 'Internet/VPC Gateway'],
   '8': [5, 'Internet/VPC Gateway'],
 };
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString();
-}
 
 /**
  * Maps one VPC flow record (its columns as strings, `-` for none) to OCSF Network Activity
@@ -190,7 +186,7 @@ export function vpcFlowRecord(
     dst_endpoint: dst,
     connection_info: connection,
     time,
-    time_dt: isoSeconds(time),
+    time_dt: isoTime(time, startMs === undefined ? 'end' : 'start'),
     severity_id: 1,
     severity: 'Informational',
     class_name: CLASS_NAME,
@@ -208,11 +204,11 @@ export function vpcFlowRecord(
   };
   if (startMs !== undefined) {
     record.start_time = startMs;
-    record.start_time_dt = isoSeconds(startMs);
+    record.start_time_dt = isoTime(startMs, 'start');
   }
   if (endMs !== undefined) {
     record.end_time = endMs;
-    record.end_time_dt = isoSeconds(endMs);
+    record.end_time_dt = isoTime(endMs, 'end');
   }
   if (packets !== undefined || bytes !== undefined) {
     const traffic: Record<string, number> = {};

@@ -1,5 +1,5 @@
 import type { OcsfRecord } from '@lakewatch/shared';
-import { type ParseContext, RecordRejection } from '../context.js';
+import { isoTime, type ParseContext, RecordRejection } from '../context.js';
 import { parseJsonRecords } from '../io/json-records.js';
 import type { ParseBatch } from '../types.js';
 
@@ -125,7 +125,7 @@ export function azureTupleRecord(
     dst_endpoint: dst,
     connection_info: connection,
     time,
-    time_dt: new Date(time).toISOString(),
+    time_dt: isoTime(time, 'timestamp', f[0]),
     severity_id: 1,
     severity: 'Informational',
     class_uid: 4001,

@@ -11,7 +11,7 @@ const LIST_WRAPPERS = new Set(['array', 'list', 'bag', 'element', 'item']);
 export function cleanParquetValue(value: unknown, fixes: Map<string, number>): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'bigint') return Number(value);
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (Array.isArray(value)) {
     const out: unknown[] = [];

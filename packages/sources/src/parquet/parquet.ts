@@ -48,13 +48,22 @@ export async function* parseParquet(
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
-    const rows = (await parquetReadObjects({
-      file,
-      metadata,
-      compressors,
-      rowStart,
-      rowEnd,
-    })) as Obj[];
+    let rows: Obj[];
+    try {
+      rows = (await parquetReadObjects({ file, metadata, compressors, rowStart, rowEnd })) as Obj[];
+    } catch (e) {
+      // A corrupt row group: each of its rows is rejected, the next group is still read.
+      for (let rowNo = rowStart + 1; rowNo <= rowEnd; rowNo++) {
+        ctx.reject({
+          line: rowNo,
+          reason: 'corrupt-parquet',
+          message: `rows ${rowStart + 1}–${rowEnd} cannot be decoded: ${(e as Error).message}`,
+        });
+        if (ctx.full()) yield ctx.take();
+      }
+      rowStart = rowEnd;
+      continue;
+    }
     for (let i = 0; i < rows.length; i++) {
       const rowNo = rowStart + i + 1;
       const row = rows[i]!;

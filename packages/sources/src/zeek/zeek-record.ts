@@ -1,6 +1,6 @@
 import type { OcsfRecord } from '@lakewatch/shared';
 import { DNS_RCODES } from '../aws/route53.js';
-import { type ParseContext, RecordRejection } from '../context.js';
+import { isoTime, type ParseContext, RecordRejection } from '../context.js';
 
 /** A Zeek log entry: field → value (TSV gives strings/lists, JSON gives typed values). */
 export type ZeekEntry = Record<string, unknown>;
@@ -91,7 +91,7 @@ function base(
       version: '1.1.0',
     },
     time: t,
-    time_dt: new Date(t).toISOString(),
+    time_dt: isoTime(t, 'ts', e.ts),
     severity_id: 1,
     severity: 'Informational',
     class_uid: classUid,
