@@ -12,7 +12,7 @@ const SAMPLES: [InputFormat, string][] = [
   ['aws-route53-resolver', 'security-lake-samples/ocsf-1.1.0/route53/inputs/example0.json'],
   ['zeek-conn', 'zeek/conn.log'],
   ['zeek-dns', 'zeek/dns.log'],
-  ['zeek-conn', 'zeek/conn.json'],
+  ['zeek-conn', 'zeek/conn.jsonl'],
   ['azure-nsg-flow', 'azure/nsg-flow-v2.json'],
   ['azure-vnet-flow', 'azure/vnet-flow.json'],
   ['security-lake-parquet', 'security-lake-samples/ocsf-1.1.0/route53/tests_example0.test.parquet'],

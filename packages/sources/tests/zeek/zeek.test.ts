@@ -58,8 +58,8 @@ describe('Function: parseLogObject (Zeek)', () => {
   });
 
   it.each([
-    ['zeek/conn.json', 'zeek-conn', 2],
-    ['zeek/dns.json', 'zeek-dns', 1],
+    ['zeek/conn.jsonl', 'zeek-conn', 2],
+    ['zeek/dns.jsonl', 'zeek-dns', 1],
   ])('reads the JSON form %s the same way', async (path, format, n) => {
     // Act
     const { records, summary } = await parseFixture(path, { validateSampleRate: 1 });
