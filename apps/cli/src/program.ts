@@ -1,14 +1,18 @@
 import { ContractError } from '@lakewatch/contracts';
 import { Command, CommanderError } from 'commander';
+import { registerCalibrate } from './commands/calibrate.js';
 import { registerContracts } from './commands/contracts.js';
-import { registerSimulate } from './commands/simulate.js';
-import { registerNormalize } from './commands/normalize.js';
 import { registerDlq } from './commands/dlq.js';
-import { registerLocalBus } from './commands/local-bus.js';
-import { registerServeModel } from './commands/serve-model.js';
+import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerLocalBus } from './commands/local-bus.js';
+import { registerNormalize } from './commands/normalize.js';
 import { registerPairs } from './commands/pairs.js';
 import { registerQuery } from './commands/query.js';
+import { registerScore } from './commands/score.js';
+import { registerServeModel } from './commands/serve-model.js';
+import { registerSimulate } from './commands/simulate.js';
+import { registerTrain } from './commands/train.js';
 import { CliError } from './errors.js';
 import { type CliIo, processIo } from './io.js';
 
@@ -29,6 +33,10 @@ export function buildProgram(io: CliIo = processIo): Command {
     .showHelpAfterError();
   registerContracts(program, io);
   registerSimulate(program, io);
+  registerTrain(program, io);
+  registerScore(program, io);
+  registerEval(program, io);
+  registerCalibrate(program, io);
   registerNormalize(program, io);
   registerLocalBus(program, io);
   registerDlq(program, io);

@@ -2,6 +2,14 @@
 // evaluate, calibrate).
 
 export { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, loadModel, saveModel } from './artifact.js';
+export {
+  type CalibrateOptions,
+  type CalibrationInput,
+  type CalibrationResult,
+  calibrate,
+  metricsFromDots,
+  thresholdForFpr,
+} from './calibrate.js';
 export { type PairRows, parsePairsCsv, readPairsCsv } from './csv.js';
 export {
   ArtifactError,
@@ -31,6 +39,7 @@ export {
   rocCurve,
 } from './metrics.js';
 export { withCalibration } from './model.js';
+export { histogramSvg, type ReportFiles, rocSvg, writeCalibrationReport } from './report.js';
 export { DEFAULT_IP_HASH_BUCKETS, train } from './trainer.js';
 export type {
   CalibrationMetrics,

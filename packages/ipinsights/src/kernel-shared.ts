@@ -22,8 +22,8 @@ export interface KernelConfig {
 
 export interface KernelBuffers {
   readonly params: SharedArrayBuffer;
-  readonly adamM: SharedArrayBuffer;
-  readonly adamV: SharedArrayBuffer;
+  /** Float32 Adam moments, 2 per parameter, interleaved per row (see kernel.ts). */
+  readonly adamState: SharedArrayBuffer;
   /** Int32 entity bucket per positive pair. */
   readonly entity: SharedArrayBuffer;
   /** Uint32 IPv4 per positive pair. */

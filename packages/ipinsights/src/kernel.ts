@@ -92,8 +92,9 @@ export function runTrainingWorker(
   const B = Math.min(cfg.batchSize, cfg.n);
   const n = cfg.n;
   const p = new Float32Array(buf.params);
-  const am = new Float32Array(buf.adamM);
-  const av = new Float32Array(buf.adamV);
+  // Adam moments: for table row r, m at [2rd, 2rd+d) and v at [2rd+d, 2rd+2d); for dense
+  // parameter k, m at 2k and v at 2k+1.
+  const st = new Float32Array(buf.adamState);
   const ent = new Int32Array(buf.entity);
   const ips = new Uint32Array(buf.ip);
   const occRows = new Int32Array(buf.occRows);
@@ -217,13 +218,13 @@ export function runTrainingWorker(
             const oo = io + d;
             for (let o = 0; o < d; o++) {
               const acc = p[bo + o]! + dot(p, wo + o * d, acts, io, d);
-              acts[oo + o] = acc > 0 ? acc : 0;
+              acts[oo + o] = Math.max(acc, 0);
             }
           }
           const z = eb[i]! + dot(uAll, uo, acts, lastOff, d);
           const y = j === 0 ? 1 : 0;
           // BCE with logits, numerically stable.
-          lossSum += (z > 0 ? z : 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+          lossSum += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
           if (z > 0 === (y === 1)) correct++;
           const g = (1 / (1 + Math.exp(-z)) - y) * invW;
           sumG += g;
@@ -297,23 +298,27 @@ export function runTrainingWorker(
           slots = accumulate(row, occGrad, occ * d, slots);
         }
       }
+      // Adam (as torch: p -= lr/bc1 · m / (sqrt(v)/sqrt(bc2) + eps)), rewritten with one
+      // division; m and v of a row are adjacent in `st` (one memory stream instead of two).
       const bc1 = 1 - BETA1 ** step;
       const bc2Sqrt = Math.sqrt(1 - BETA2 ** step);
-      const stepSize = cfg.learningRate / bc1;
+      const stepSize = (cfg.learningRate * bc2Sqrt) / bc1;
+      const epsHat = EPS * bc2Sqrt;
       const wd = cfg.weightDecay;
       for (let s = 0; s < slots; s++) {
         const row = slotRow[s]!;
         rowSlot[row] = -1;
         const po = row * d;
+        const mo = 2 * po;
+        const vo = mo + d;
         const so = s * d;
         for (let k = 0; k < d; k++) {
-          const pk = po + k;
-          const gk = slotGrad[so + k]! + wd * p[pk]!;
-          const mk = BETA1 * am[pk]! + (1 - BETA1) * gk;
-          const vk = BETA2 * av[pk]! + (1 - BETA2) * gk * gk;
-          am[pk] = mk;
-          av[pk] = vk;
-          p[pk]! -= (stepSize * mk) / (Math.sqrt(vk) / bc2Sqrt + EPS);
+          const gk = slotGrad[so + k]! + wd * p[po + k]!;
+          const mk = BETA1 * st[mo + k]! + (1 - BETA1) * gk;
+          const vk = BETA2 * st[vo + k]! + (1 - BETA2) * gk * gk;
+          st[mo + k] = mk;
+          st[vo + k] = vk;
+          p[po + k]! -= (stepSize * mk) / (Math.sqrt(vk) + epsHat);
         }
       }
       if (L > 0) {
@@ -323,11 +328,12 @@ export function runTrainingWorker(
           const rel = pk - layout.denseOffset;
           let gk = wd * p[pk]!;
           for (let t = 0; t < T; t++) gk += densePart[t * denseFloats + rel]!;
-          const mk = BETA1 * am[pk]! + (1 - BETA1) * gk;
-          const vk = BETA2 * av[pk]! + (1 - BETA2) * gk * gk;
-          am[pk] = mk;
-          av[pk] = vk;
-          p[pk]! -= (stepSize * mk) / (Math.sqrt(vk) / bc2Sqrt + EPS);
+          const mo = 2 * pk;
+          const mk = BETA1 * st[mo]! + (1 - BETA1) * gk;
+          const vk = BETA2 * st[mo + 1]! + (1 - BETA2) * gk * gk;
+          st[mo] = mk;
+          st[mo + 1] = vk;
+          p[pk]! -= (stepSize * mk) / (Math.sqrt(vk) + epsHat);
         }
       }
       barrier(ctl, T);

@@ -123,7 +123,7 @@ export class EmbeddingModel implements IpInsightsModel {
         let acc = p[bo + o]!;
         const ro = wo + o * d;
         for (let k = 0; k < d; k++) acc += p[ro + k]! * cur[k]!;
-        next[o] = acc > 0 ? acc : 0;
+        next[o] = Math.max(acc, 0);
       }
       cur = next;
     }

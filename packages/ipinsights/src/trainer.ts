@@ -121,8 +121,7 @@ export async function train(
   const denseFloats = layout.numLayers * layout.layerStride;
   const buf: KernelBuffers = {
     params: new SharedArrayBuffer(layout.totalFloats * 4),
-    adamM: new SharedArrayBuffer(layout.totalFloats * 4),
-    adamV: new SharedArrayBuffer(layout.totalFloats * 4),
+    adamState: new SharedArrayBuffer(layout.totalFloats * 8),
     entity: entityBuf,
     ip: ipBuf,
     occRows: new SharedArrayBuffer(B * K * 4 * 4),
@@ -234,7 +233,7 @@ export async function train(
       const onProgress = options.onProgress;
       progressTimer = setInterval(() => {
         onProgress({
-          epoch: epochs.length + 1,
+          epoch: Math.min(epochs.length + 1, h.epochs),
           epochs: h.epochs,
           batch: Atomics.load(ctl, CTL.batchesDone),
           batches,

@@ -1,0 +1,124 @@
+import {
+  type EpochReport,
+  HYPERPARAMETER_NAMES,
+  IpInsightsError,
+  saveModel,
+  type TrainProgress,
+  train,
+} from '@lakewatch/ipinsights';
+import { type Command, Option } from 'commander';
+import { CliError } from '../errors.js';
+import type { CliIo } from '../io.js';
+
+function kebab(name: string): string {
+  return name.replace(/_/g, '-');
+}
+
+function camel(name: string): string {
+  return name.replace(/[-_]([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function parseInteger(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n))
+      throw new CliError(`${flag} must be an integer, got '${value}'`, { exitCode: 2 });
+    return n;
+  };
+}
+
+function progressBar(p: TrainProgress, width = 30): string {
+  const frac = p.batches > 0 ? p.batch / p.batches : 0;
+  const filled = Math.round(frac * width);
+  return `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches}`;
+}
+
+function epochLine(e: EpochReport): string {
+  const auc =
+    e.discriminatorAuc !== undefined
+      ? `  validation discriminator_auc ${e.discriminatorAuc.toFixed(4)}`
+      : '';
+  return `[epoch ${e.epoch}] loss ${e.loss.toFixed(4)}  accuracy ${e.accuracy.toFixed(4)}  pairs ${e.pairs.toLocaleString('en-US')}  throughput ${Math.round(e.pairsPerSecond).toLocaleString('en-US')} pairs/s  time ${e.seconds.toFixed(1)}s${auc}\n`;
+}
+
+/**
+ * `lakewatch train`: trains IP Insights on a headerless `entity,ip` CSV (SageMaker's training
+ * channel format) with SageMaker's hyperparameter names (snake_case or kebab-case).
+ */
+export function registerTrain(program: Command, io: CliIo): void {
+  const cmd = program
+    .command('train')
+    .description('train an IP Insights model on headerless entity,ip pairs and save the artifact')
+    .requiredOption('--input <file>', 'training pairs: headerless entity,ip CSV')
+    .requiredOption('--out <dir>', 'where to write the model artifact (a directory)')
+    .option('--validation <file>', 'held-out entity,ip pairs: prints discriminator_auc per epoch')
+    .option('--seed <n>', 'random seed', parseInteger('--seed'), 0)
+    .option('--threads <n>', 'worker threads (default: up to 2)', parseInteger('--threads'))
+    .option(
+      '--ip-hash-buckets <n>',
+      'rows of each hashed IP prefix table',
+      parseInteger('--ip-hash-buckets'),
+    )
+    .option('--no-progress', 'no progress bar');
+  for (const name of HYPERPARAMETER_NAMES) {
+    cmd.addOption(new Option(`--${name} <value>`, `SageMaker hyperparameter ${name}`));
+    if (kebab(name) !== name) cmd.addOption(new Option(`--${kebab(name)} <value>`).hideHelp());
+  }
+  cmd.action(async (opts: Record<string, unknown>) => {
+    const hyperparameters: Record<string, string> = {};
+    for (const name of HYPERPARAMETER_NAMES) {
+      const v = opts[name] ?? opts[camel(name)];
+      if (v !== undefined) hyperparameters[name] = String(v);
+    }
+    const showProgress = opts.progress !== false;
+    let lastDraw = 0;
+    try {
+      const { model, report } = await train(String(opts.input), hyperparameters, {
+        seed: opts.seed as number,
+        ...(opts.threads !== undefined ? { threads: opts.threads as number } : {}),
+        ...(opts.ipHashBuckets !== undefined
+          ? { ipHashBuckets: opts.ipHashBuckets as number }
+          : {}),
+        ...(opts.validation ? { validation: String(opts.validation) } : {}),
+        onEpoch: (e) => io.err(`${showProgress ? '\r\x1b[K' : ''}${epochLine(e)}`),
+        ...(showProgress
+          ? {
+              onProgress: (p: TrainProgress) => {
+                const now = Date.now();
+                if (now - lastDraw < 250) return;
+                lastDraw = now;
+                io.err(progressBar(p));
+              },
+            }
+          : {}),
+      });
+      if (showProgress) io.err('\r\x1b[K');
+      if (report.rejected > 0) {
+        io.err(`${report.rejected} input rows rejected, e.g.:\n`);
+        for (const r of report.rejects.slice(0, 5)) io.err(`  line ${r.line}: ${r.reason}\n`);
+      }
+      await saveModel(model, String(opts.out));
+      io.err(
+        `trained on ${report.positives} pairs (${report.distinctEntities} entities) in ${report.trainSeconds.toFixed(1)}s, ${Math.round(report.pairsPerSecond).toLocaleString('en-US')} pairs/s; model ${model.version} -> ${String(opts.out)}\n`,
+      );
+      io.out(
+        `${JSON.stringify({
+          model: String(opts.out),
+          version: model.version,
+          positives: report.positives,
+          rejected: report.rejected,
+          threads: report.threads,
+          train_seconds: report.trainSeconds,
+          pairs_per_second: report.pairsPerSecond,
+          ...(report.finalDiscriminatorAuc !== undefined
+            ? { discriminator_auc: report.finalDiscriminatorAuc }
+            : {}),
+          epochs: report.epochs,
+        })}\n`,
+      );
+    } catch (e) {
+      if (e instanceof IpInsightsError) throw new CliError(e.message, { cause: e });
+      throw e;
+    }
+  });
+}
