@@ -1,4 +1,5 @@
 import { InvalidEventPatternError } from '../errors.js';
+import { wildcardComplexity } from './complexity.js';
 import { compileExpression, PatternReason } from './expressions.js';
 import { looksLikeIp, parseIp } from './ip.js';
 import { parsePatternText } from './json-text.js';
@@ -16,10 +17,26 @@ export interface PatternLimits {
    * @default 1000
    */
   maxCombinations?: number;
+  /**
+   * Most wildcard-pattern states one value may keep alive in a field (event-ruler's machine
+   * complexity); beyond it EventBridge answers "Rule is too complex".
+   * @default 10
+   */
+  maxWildcardComplexity?: number;
 }
 
 const DEFAULT_MAX_LENGTH = 2048;
 const DEFAULT_MAX_COMBINATIONS = 1000;
+const DEFAULT_MAX_WILDCARD_COMPLEXITY = 10;
+const TOO_COMPLEX =
+  'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character';
+
+/** What the compiler carries while it walks a pattern. */
+interface Context {
+  readonly maxCombinations: number;
+  /** Wildcard values per field path, over every alternative. */
+  readonly wildcards: Map<string, string[]>;
+}
 
 // Names Ruler reserves for operators; they cannot be field names inside `$or`.
 const RESERVED_IN_OR = new Set([
@@ -75,7 +92,12 @@ export function compileBranches(pattern: object | string, limits: PatternLimits 
     const value = typeof pattern === 'string' ? parsePatternText(pattern) : pattern;
     if (!isPlainObject(value)) fail('Filter is not an object');
     const drafts: Draft[] = [];
-    parseObject(drafts, [], value, false, maxCombinations);
+    const ctx: Context = { maxCombinations, wildcards: new Map() };
+    parseObject(drafts, [], value, false, ctx);
+    const maxComplexity = limits.maxWildcardComplexity ?? DEFAULT_MAX_WILDCARD_COMPLEXITY;
+    for (const values of ctx.wildcards.values()) {
+      if (wildcardComplexity(values) > maxComplexity) fail(TOO_COMPLEX);
+    }
     return drafts.map((d) => ({ fields: [...d.values()].sort(byCost) }));
   } catch (e) {
     if (e instanceof PatternReason) throw new InvalidEventPatternError(e.message);
@@ -88,23 +110,23 @@ function parseObject(
   path: string[],
   obj: Record<string, unknown>,
   insideOr: boolean,
-  maxCombinations: number,
+  ctx: Context,
 ): void {
   let present = false;
   for (const key of Object.keys(obj)) {
     present = true;
     const value = obj[key];
     if (key === '$or') {
-      parseOr(drafts, path, value, maxCombinations);
+      parseOr(drafts, path, value, ctx);
       continue;
     }
     if (insideOr && RESERVED_IN_OR.has(key)) {
       fail(`${key} is Ruler reserved fieldName which cannot be used inside $or.`);
     }
     if (isPlainObject(value)) {
-      parseObject(drafts, [...path, key], value, insideOr, maxCombinations);
+      parseObject(drafts, [...path, key], value, insideOr, ctx);
     } else if (Array.isArray(value)) {
-      writeField(drafts, [...path, key], value);
+      writeField(drafts, [...path, key], value, ctx);
     } else {
       fail(`"${key}" must be an object or an array`);
     }
@@ -113,7 +135,7 @@ function parseObject(
 }
 
 /** Multiplies the drafts by the alternatives of a `$or`, in place. */
-function parseOr(drafts: Draft[], path: string[], value: unknown, maxCombinations: number): void {
+function parseOr(drafts: Draft[], path: string[], value: unknown, ctx: Context): void {
   if (!Array.isArray(value)) fail('It must be an Array followed with $or.');
   const result: Draft[] = [];
   for (const alternative of value) {
@@ -121,10 +143,12 @@ function parseOr(drafts: Draft[], path: string[], value: unknown, maxCombination
       fail('Only JSON object is allowed in array of $or relationship.');
     }
     const copies: Draft[] = drafts.length === 0 ? [new Map()] : drafts.map((d) => new Map(d));
-    parseObject(copies, path, alternative, true, maxCombinations);
+    parseObject(copies, path, alternative, true, ctx);
     result.push(...copies);
-    if (result.length > maxCombinations) {
-      fail(`The event pattern has more than ${maxCombinations} combinations of $or alternatives`);
+    if (result.length > ctx.maxCombinations) {
+      fail(
+        `The event pattern has more than ${ctx.maxCombinations} combinations of $or alternatives`,
+      );
     }
   }
   if (value.length < 2) fail('There must have at least 2 Objects in $or relationship.');
@@ -148,7 +172,7 @@ function joinedKeys(segments: readonly string[]): string[][] {
   );
 }
 
-function writeField(drafts: Draft[], segments: string[], values: unknown[]): void {
+function writeField(drafts: Draft[], segments: string[], values: unknown[], ctx: Context): void {
   const tests: ((v: Leaf) => boolean)[] = [];
   const exact = new Set<Leaf>();
   const ips: Uint8Array[] = [];
@@ -156,8 +180,13 @@ function writeField(drafts: Draft[], segments: string[], values: unknown[]): voi
   for (const v of values) {
     if (isPlainObject(v)) {
       const expr = compileExpression(v);
-      if (expr.kind === 'test') tests.push(expr.test);
-      else if (expr.exists) tests.push(() => true);
+      if (expr.kind === 'test') {
+        tests.push(expr.test);
+        if (expr.wildcards !== undefined) {
+          const path = segments.join('.');
+          ctx.wildcards.set(path, [...(ctx.wildcards.get(path) ?? []), ...expr.wildcards]);
+        }
+      } else if (expr.exists) tests.push(() => true);
       else orAbsent = true;
     } else if (typeof v === 'string') {
       const ip = looksLikeIp(v) ? parseIp(v) : undefined;

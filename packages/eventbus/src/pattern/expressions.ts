@@ -5,7 +5,12 @@ import { matchWildcard, parseWildcard } from './wildcard.js';
 
 /** A compiled match expression: a test on leaf values, or an existence condition. */
 export type Expression =
-  | { readonly kind: 'test'; readonly test: (v: Leaf) => boolean }
+  | {
+      readonly kind: 'test';
+      readonly test: (v: Leaf) => boolean;
+      /** Wildcard values, for the complexity limit. */
+      readonly wildcards?: readonly string[];
+    }
   | { readonly kind: 'exists'; readonly exists: boolean };
 
 /** Thrown inside the compiler with the bare reason; the caller wraps it with AWS's prefix. */
@@ -35,7 +40,8 @@ function tokenText(v: unknown): string {
   return v === null ? 'null' : String(v);
 }
 
-const test = (fn: (v: Leaf) => boolean): Expression => ({ kind: 'test', test: fn });
+const test = (fn: (v: Leaf) => boolean, wildcards?: readonly string[]): Expression =>
+  wildcards === undefined ? { kind: 'test', test: fn } : { kind: 'test', test: fn, wildcards };
 
 function onlyKey(
   obj: Record<string, unknown>,
@@ -76,7 +82,7 @@ export function compileExpression(expr: Record<string, unknown>): Expression {
       if (typeof value !== 'string') fail('wildcard match pattern must be a string');
       const w = reason(() => parseWildcard(value));
       onlyKey(expr);
-      return test((v) => typeof v === 'string' && matchWildcard(w, v));
+      return test((v) => typeof v === 'string' && matchWildcard(w, v), [value]);
     }
     case 'numeric': {
       if (!Array.isArray(value)) fail('Value of numeric must be an array.');
@@ -265,7 +271,7 @@ function anythingButSet(
       return test((v) => !(typeof v === 'string' && texts.some((t) => v.endsWith(t))));
     case 'wildcard': {
       const ws = texts.map((t) => reason(() => parseWildcard(t)));
-      return test((v) => !(typeof v === 'string' && ws.some((w) => matchWildcard(w, v))));
+      return test((v) => !(typeof v === 'string' && ws.some((w) => matchWildcard(w, v))), texts);
     }
   }
 }
