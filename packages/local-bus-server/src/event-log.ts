@@ -70,6 +70,7 @@ export class EventLog {
   private readonly dir: string;
   private readonly segmentBytes: number;
   private readonly segments = new Map<number, Segment>();
+  private readonly retiring = new Set<Promise<void>>();
   private active = 0;
   private seq = 0;
   /** Lines that could not be parsed during recovery. */
@@ -155,7 +156,13 @@ export class EventLog {
 
   private retire(n: number, seg: Segment): void {
     this.segments.delete(n);
-    void Promise.all([seg.events.close(), seg.acks.close()]).then(() => this.remove(n));
+    const done = Promise.all([seg.events.close(), seg.acks.close()])
+      .then(() => this.remove(n))
+      .catch(() => {
+        // Left on disk: recovery finds nothing owed in it and deletes it at the next start.
+      })
+      .finally(() => this.retiring.delete(done));
+    this.retiring.add(done);
   }
 
   /**
@@ -208,9 +215,10 @@ export class EventLog {
 
   /** Flushes and closes every segment. */
   async close(): Promise<void> {
-    await Promise.all(
-      [...this.segments.values()].flatMap((s) => [s.events.close(), s.acks.close()]),
-    );
+    await Promise.all([
+      ...[...this.segments.values()].flatMap((s) => [s.events.close(), s.acks.close()]),
+      ...this.retiring,
+    ]);
     this.segments.clear();
   }
 }

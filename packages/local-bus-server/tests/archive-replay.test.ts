@@ -157,4 +157,45 @@ describe('Function: archives and replay', () => {
       message: 'Archive all does not exist.',
     });
   });
+
+  it('cancels a running replay (CANCELLING → CANCELLED) and trims archives to their retention', async () => {
+    // Prepare: an archive big enough that its replay takes many durable batches
+    await h.client.send(
+      new CreateArchiveCommand({ ArchiveName: 'big', EventSourceArn: BUS_ARN, RetentionDays: 1 }),
+    );
+    const start = new Date(Date.now() - 60_000);
+    for (let i = 0; i < 300; i++)
+      await h.client.send(
+        new PutEventsCommand({
+          Entries: Array.from({ length: 10 }, () => ({
+            Source: 'bulk',
+            DetailType: 'B',
+            Detail: '{}',
+          })),
+        }),
+      );
+
+    // Act
+    await h.client.send(
+      new StartReplayCommand({
+        ReplayName: 'long',
+        EventSourceArn: 'arn:aws:events:us-east-1:000000000000:archive/big',
+        EventStartTime: start,
+        EventEndTime: new Date(),
+        Destination: { Arn: BUS_ARN },
+      }),
+    );
+    const cancelling = await h.client.send(new CancelReplayCommand({ ReplayName: 'long' }));
+    const final = await eventually(async () => {
+      const d = await h.client.send(new DescribeReplayCommand({ ReplayName: 'long' }));
+      return d.State === 'CANCELLED' || d.State === 'COMPLETED' ? d : undefined;
+    });
+    await h.bus.engine.trimArchives(Date.now() + 2 * 86_400_000);
+    const trimmed = await h.client.send(new DescribeArchiveCommand({ ArchiveName: 'big' }));
+
+    // Assess
+    expect(cancelling.State).toBe('CANCELLING');
+    expect(final.State).toBe('CANCELLED');
+    expect(trimmed.EventCount).toBe(0);
+  });
 });
