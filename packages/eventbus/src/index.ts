@@ -33,8 +33,9 @@ export {
   validatePattern,
 } from './pattern/matcher.js';
 export {
-  type TargetInput,
+  type CompiledTargetInput,
+  compileTargetInput,
   type TransformContext,
   transformInput,
-  validateTargetInput,
 } from './transform/input.js';
+export { type TargetInput, validateTargetInput } from './transform/validate.js';

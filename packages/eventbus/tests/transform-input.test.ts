@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidTargetInputError, transformInput, validateTargetInput } from '../src/index.js';
+import {
+  compileTargetInput,
+  InvalidTargetInputError,
+  transformInput,
+  validateTargetInput,
+} from '../src/index.js';
 
 const event = JSON.parse(
   readFileSync(join(import.meta.dirname, 'fixtures', 'events', 'ec2-state-change.json'), 'utf8'),
@@ -164,6 +169,25 @@ describe('Function: validateTargetInput', () => {
     rejects(
       { InputTransformer: { InputPathsMap: paths, InputTemplate: '{<state>: 1}' } },
       /placeholder <state> as an object key/,
+    );
+  });
+});
+
+describe('Function: compileTargetInput', () => {
+  it('validates once and then fills the template for each event', () => {
+    // Prepare
+    const compiled = compileTargetInput({
+      InputTransformer: {
+        InputPathsMap: { s: '$.detail.state' },
+        InputTemplate: '{"s": <s>, "rule": "<aws.events.rule-name>"}',
+      },
+    });
+    const other = { ...event, detail: { state: 'STOPPED' } };
+    // Act & Assess
+    expect(compiled.transform(event, { ruleName: 'r1' })).toBe('{"s":"RUNNING","rule":"r1"}');
+    expect(compiled.transform(other, { ruleName: 'r2' })).toBe('{"s":"STOPPED","rule":"r2"}');
+    expect(() => compileTargetInput({ Id: 'x', Input: '{', InputPath: '$' })).toThrow(
+      InvalidTargetInputError,
     );
   });
 });

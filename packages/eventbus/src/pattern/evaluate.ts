@@ -41,7 +41,8 @@ class FieldScan {
     this.found = true;
     if (this.field.test(value as Leaf)) {
       if (mem === null) this.free = true;
-      else (this.candidates ??= []).push(mem);
+      else if (this.candidates === null) this.candidates = [mem];
+      else this.candidates.push(mem);
     }
   }
 
@@ -103,7 +104,8 @@ export function matchBranch(branch: Branch, event: unknown): boolean {
     scan.walk(event, 0, null);
     if (scan.free) continue;
     if (scan.candidates !== null) {
-      (constrained ??= []).push(scan.candidates);
+      if (constrained === undefined) constrained = [scan.candidates];
+      else constrained.push(scan.candidates);
       continue;
     }
     if (field.orAbsent && !scan.found) continue;
