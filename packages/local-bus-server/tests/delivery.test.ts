@@ -97,6 +97,32 @@ describe('Function: delivery to HTTP targets', () => {
     expect(await deadLetters()).toEqual([]);
   });
 
+  it('dead-letters when the next retry would pass MaximumEventAgeInSeconds', async () => {
+    // Prepare: a bus whose first backoff (≥ 60 s) cannot fit in a 60 s event age
+    const slow = await startHarness({ retryBaseDelayMs: 120_000, retryMaxDelayMs: 120_000 });
+    await slow.client.send(new PutRuleCommand({ Name: 'findings', EventPattern: pattern }));
+    await slow.client.send(
+      new PutTargetsCommand({
+        Rule: 'findings',
+        Targets: [{ Id: 'hook', Arn: target.url, RetryPolicy: { MaximumEventAgeInSeconds: 60 } }],
+      }),
+    );
+    target.failWith.push(503);
+
+    // Act
+    await publish(slow, { n: 'old' });
+    const [dl] = await eventually(async () => {
+      const l = (await callLocalBus('ListDeadLetters', {}, { endpoint: slow.bus.url }))
+        .DeadLetters as DeadLetter[];
+      return l.length > 0 ? l : undefined;
+    });
+    await slow.close();
+
+    // Assess
+    expect(dl?.Attempts).toBe(1);
+    expect(dl?.LastError).toContain('MaximumEventAgeInSeconds 60 exceeded');
+  });
+
   it('does not retry a 4xx answer other than 401/407/409/429', async () => {
     await h.client.send(
       new PutTargetsCommand({ Rule: 'findings', Targets: [{ Id: 'hook', Arn: target.url }] }),
