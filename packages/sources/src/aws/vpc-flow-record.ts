@@ -26,6 +26,19 @@ function ip(v: string | undefined, name: string): string | undefined {
   return v;
 }
 
+const PRODUCTS = new Map<string | undefined, OcsfRecord['metadata']['product']>();
+
+/** The `metadata.product` of a flow log version, shared between records (treat as read-only). */
+function product(version: string | undefined): OcsfRecord['metadata']['product'] {
+  let p = PRODUCTS.get(version);
+  if (p === undefined) {
+    p = { name: 'Amazon VPC', vendor_name: 'AWS', feature: { name: 'Flowlogs' } };
+    if (version !== undefined) p.version = version;
+    if (PRODUCTS.size < 64) PRODUCTS.set(version, p);
+  }
+  return p;
+}
+
 const ACTIVITY_NAMES: Record<number, string> = { 0: 'Unknown', 5: 'Refuse', 6: 'Traffic' };
 
 /** AWS traffic-path → OCSF boundary (id, name). */
@@ -172,12 +185,7 @@ export function vpcFlowRecord(
   const record: OcsfRecord = {
     metadata: {
       uid,
-      product: {
-        name: 'Amazon VPC',
-        vendor_name: 'AWS',
-        feature: { name: 'Flowlogs' },
-        ...(version !== undefined ? { version } : {}),
-      },
+      product: product(version),
       profiles: PROFILES,
       version: '1.1.0',
     },

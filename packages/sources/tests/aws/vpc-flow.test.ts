@@ -102,3 +102,15 @@ describe('Function: parseLogObject (VPC Flow Logs)', () => {
     expect(new Set(records.map((r) => r.metadata.uid)).size).toBe(4);
   });
 });
+
+describe('Function: isoTime', () => {
+  it('formats like Date#toISOString across days, hours and milliseconds', async () => {
+    const { isoTime } = await import('../../src/context.js');
+    for (const ms of [
+      0, 1, 999, 59_999, 86_399_999, 86_400_000, 1_649_721_732_000, 1_709_287_260_456,
+      4_102_444_800_000,
+    ])
+      expect(isoTime(ms, 'start')).toBe(new Date(ms).toISOString());
+    expect(() => isoTime(9e15, 'start')).toThrow(/start is out of range/);
+  });
+});
