@@ -176,7 +176,7 @@ async function* generate(
             key: flowLogKey(vpc.accountId, env.region, vpc.flowLogId, stamp, hash('flow')),
             records: flow.records,
           },
-          flow.text(),
+          flow.bytes(),
           opts.gzipLevel,
         ),
       );
@@ -216,7 +216,7 @@ function idleInterfaces(ctx: WindowContext, topo: Topology): void {
 
 async function pack(
   meta: Omit<SimulatedObject, 'body'>,
-  text: string,
+  text: string | Buffer,
   level: number,
 ): Promise<SimulatedObject> {
   const body = await gzipAsync(text, { level });

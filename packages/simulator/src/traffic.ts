@@ -12,6 +12,8 @@ export interface Topology {
   bastion: Instance[];
   /** Sticky peers: web → app, app → db, batch → app. */
   peers: Map<string, Instance[]>;
+  /** The app tier's DNS record (up to 8 addresses); clients keep to their sticky peers. */
+  appRecord: string[];
   /** The RDS cluster's DNS name. */
   rdsName: string;
   /** Every interface of the VPC (for NODATA/SKIPDATA records). */
@@ -41,6 +43,7 @@ export function buildTopologies(env: Environment, seed: string): Topology[] {
       batch: by('batch'),
       bastion: by('bastion'),
       peers: new Map(),
+      appRecord: [],
       rdsName: `orders.cluster-${rng.hex(12)}.${env.region}.rds.amazonaws.com.`,
       enis: [
         ...vpc.instances.map((i) => i.eni),
@@ -57,6 +60,7 @@ export function buildTopologies(env: Environment, seed: string): Topology[] {
             { length: Math.min(k, from.length) },
             (_, j) => from[(offset + j) % from.length]!,
           );
+    t.appRecord = t.app.slice(0, 8).map((a) => a.ip);
     t.web.forEach((w, i) => {
       t.peers.set(w.id, sample(t.app, 4, i));
     });
@@ -134,12 +138,7 @@ export function normalTraffic(ctx: WindowContext, topo: Topology, act: Activity)
     for (let k = apps.length > 0 ? rng.poisson(6 * b * v) : 0; k > 0; k--) {
       const a = rng.pick(apps);
       const t = ctx.at(20);
-      ctx.lookup(
-        w,
-        `app.${vpc.zone}`,
-        apps.map((x) => x.ip),
-        t,
-      );
+      ctx.lookup(w, `app.${vpc.zone}`, topo.appRecord, t);
       ctx.converse({
         client: { ip: w.ip, eni: w.eni },
         server: { ip: a.ip, eni: a.eni },
@@ -192,12 +191,7 @@ export function normalTraffic(ctx: WindowContext, topo: Topology, act: Activity)
     for (let k = apps.length > 0 ? rng.poisson((2 * n + 0.2) * v) : 0; k > 0; k--) {
       const a = rng.pick(apps);
       const t = ctx.at(20);
-      ctx.lookup(
-        bt,
-        `app.${vpc.zone}`,
-        apps.map((x) => x.ip),
-        t,
-      );
+      ctx.lookup(bt, `app.${vpc.zone}`, topo.appRecord, t);
       ctx.converse({
         client: { ip: bt.ip, eni: bt.eni },
         server: { ip: a.ip, eni: a.eni },
