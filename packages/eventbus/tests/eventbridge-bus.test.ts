@@ -215,4 +215,48 @@ describe('Class: EventBridgeBus', () => {
       { ok: false, errorCode: 'AccessDeniedException', errorMessage: 'not allowed', attempts: 1 },
     ]);
   });
+
+  it('keeps at most `concurrency` calls in flight', async () => {
+    // Prepare
+    let inFlight = 0;
+    let most = 0;
+    ebMock.on(PutEventsCommand).callsFake(async (input: PutEventsCommandInput) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return okFor(input);
+    });
+    const bus = new EventBridgeBus({
+      client: new EventBridgeClient({}),
+      concurrency: 2,
+      ...noSleep,
+    });
+    // Act
+    const result = await bus.publish(Array.from({ length: 60 }, (_, i) => entry(i)));
+    // Assess
+    expect(sentBatches()).toHaveLength(6);
+    expect(most).toBe(2);
+    expect(result.failedCount).toBe(0);
+  });
+
+  it('retries entries a short answer left out', async () => {
+    // Prepare: the first answer covers only the first entry
+    ebMock
+      .on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 0, Entries: [{ EventId: 'id-0' }] })
+      .callsFake(okFor);
+    const bus = new EventBridgeBus({ client: new EventBridgeClient({}), ...noSleep });
+    // Act
+    const result = await bus.publish([entry(0), entry(1)]);
+    // Assess
+    expect(sentBatches()[1]?.Entries?.map((e) => JSON.parse(e.Detail ?? '').n)).toEqual([1]);
+    expect(result.entries.map((r) => r.ok && r.eventId)).toEqual(['id-0', 'id-1']);
+  });
+
+  it('publishes nothing for no entries', async () => {
+    const bus = new EventBridgeBus({ client: new EventBridgeClient({}), ...noSleep });
+    await expect(bus.publish([])).resolves.toEqual({ entries: [], failedCount: 0 });
+    expect(sentBatches()).toHaveLength(0);
+  });
 });
