@@ -1,5 +1,8 @@
-import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+// Vite's default server conditions include `module`, which sends the AWS SDK to its dist-es
+// files (extensionless imports Node's loader cannot run): resolve packages as Node does.
+const conditions = ['@lakewatch/source', 'node', 'development|production'];
 
 /**
  * The vitest settings every project shares. Workspace packages are resolved to their
@@ -7,8 +10,8 @@ import { defineConfig } from 'vitest/config';
  * depend on a prior build.
  */
 export const sharedConfig = defineConfig({
-  resolve: { conditions: ['@lakewatch/source', ...defaultServerConditions] },
-  ssr: { resolve: { conditions: ['@lakewatch/source', ...defaultServerConditions] } },
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'node',
