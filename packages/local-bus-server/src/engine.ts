@@ -6,7 +6,7 @@ import { DeadLetterStore } from './dead-letters.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { notFound } from './errors.js';
 import type { BusEvent } from './event.js';
-import { EventLog, type LoggedEvent, type TaskRef } from './event-log.js';
+import { EventLog, type LoggedEvent, type Recovered, type TaskRef } from './event-log.js';
 import { compileEventPattern, type Matcher } from './matching.js';
 import type { ArchiveRecord, BusRecord, ReplayRecord, RuleRecord, Target } from './model.js';
 
@@ -57,6 +57,7 @@ export class Engine {
   readonly eventLog: EventLog;
   readonly deadLetters: DeadLetterStore;
   readonly delivery: Delivery;
+  private recovered: Recovered[];
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -81,8 +82,17 @@ export class Engine {
     const { log, recovered } = EventLog.open(join(options.dataDir, 'log'), options.segmentBytes);
     this.eventLog = log;
     this.delivery = new Delivery(this, options);
-    for (const r of recovered) this.delivery.enqueue(r.event, r.pending);
+    this.recovered = recovered;
     this.persist();
+  }
+
+  /**
+   * Starts delivering what the log still owes. Called once the routing file is applied, so
+   * that recovered deliveries see the rules and targets the bus runs with.
+   */
+  resume(): void {
+    for (const r of this.recovered) this.delivery.enqueue(r.event, r.pending);
+    this.recovered = [];
   }
 
   /** Writes the control plane to disk. */

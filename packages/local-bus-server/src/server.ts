@@ -133,8 +133,13 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
   const o = resolveOptions(options);
   mkdirSync(o.dataDir, { recursive: true });
   const engine = new Engine({ ...o, targetUrls: { ...o.targetUrls } });
-  if (o.routing) applyRouting(engine, o.routing);
-  await engine.trimArchives();
+  try {
+    if (o.routing) applyRouting(engine, o.routing);
+    await engine.trimArchives();
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
   const ops = new Map<string, Operations[string]>();
   for (const group of [
     eventOperations,
@@ -149,10 +154,16 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
     ops.set(`${LOCAL_TARGET_PREFIX}.${name}`, fn);
   const server: Server = createServer((req, res) => void handle(req, res, ops, o));
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host, () => resolve());
+    });
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+  engine.resume();
   const port = (server.address() as AddressInfo).port;
   const trim = setInterval(() => void engine.trimArchives(), o.retentionIntervalMs);
   trim.unref();
