@@ -162,7 +162,11 @@ export function route53Record(
   const fwAction = str(obj, 'firewall_rule_action');
   const fwGroup = str(obj, 'firewall_rule_group_id');
   if (fwGroup !== undefined) record.firewall_rule = { uid: fwGroup };
-  if (fwAction !== undefined) {
+  if (fwAction === undefined) {
+    // No DNS Firewall verdict: the security_control profile still requires an action.
+    record.action_id = 0;
+    record.action = 'Unknown';
+  } else {
     const a = fwAction.toUpperCase();
     if (a === 'BLOCK') {
       record.action_id = 2;

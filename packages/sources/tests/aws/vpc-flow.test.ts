@@ -114,3 +114,30 @@ describe('Function: isoTime', () => {
     expect(() => isoTime(9e15, 'start')).toThrow(/start is out of range/);
   });
 });
+
+describe('Function: parseLogObject (VPC Flow Logs v3–v8 fields)', () => {
+  it('maps traffic-path to boundary, keeps ECS and reject-reason under unmapped, SKIPDATA as status', async () => {
+    // Prepare
+    const text =
+      'version start end action log-status flow-direction traffic-path srcaddr dstaddr ecs-cluster-name reject-reason\n' +
+      '8 1700000000 1700000060 REJECT OK ingress 1 10.0.0.1 10.0.0.2 prod BPA\n' +
+      '8 1700000000 1700000060 ACCEPT OK egress 5 10.0.0.1 10.0.0.2 prod -\n' +
+      '8 1700000000 1700000060 - SKIPDATA - - - - - -\n';
+    // Act
+    const { records, summary } = await parseAll(text, { validateSampleRate: 1 });
+    // Assess
+    expect(summary).toMatchObject({ formatDetail: 'header v8', read: 3, rejected: 0 });
+    expect(records[0]).toMatchObject({
+      connection_info: { boundary_id: 4, boundary: 'Same VPC', direction_id: 1 },
+      unmapped: { ecs_cluster_name: 'prod', reject_reason: 'BPA' },
+      activity_id: 5,
+    });
+    expect(records[1]).toMatchObject({ connection_info: { boundary_id: 8, direction_id: 2 } });
+    expect(records[2]).toMatchObject({
+      status_code: 'SKIPDATA',
+      activity_id: 0,
+      action_id: 99,
+      connection_info: { direction_id: 99, boundary_id: 99 },
+    });
+  });
+});
