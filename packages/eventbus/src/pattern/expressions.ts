@@ -1,4 +1,4 @@
-import { inRange, parseCidr, parseIp } from './ip.js';
+import { inRange, ipv4Bounds, ipv4Number, parseCidr, parseIp } from './ip.js';
 import { checkPatternNumber, isComparable } from './numbers.js';
 import type { Leaf } from './types.js';
 import { matchWildcard, parseWildcard } from './wildcard.js';
@@ -100,8 +100,17 @@ export function compileExpression(expr: Record<string, unknown>): Expression {
       if (typeof value !== 'string') fail('prefix match pattern must be a string');
       const range = reason(() => parseCidr(value));
       onlyKey(expr);
+      const v4 = ipv4Bounds(range);
+      if (v4 !== undefined) {
+        const { low, high } = v4;
+        return test((v) => {
+          if (typeof v !== 'string') return false;
+          const n = ipv4Number(v);
+          return n !== undefined && n >= low && n <= high;
+        });
+      }
       return test((v) => {
-        if (typeof v !== 'string') return false;
+        if (typeof v !== 'string' || v.indexOf(':') < 0) return false;
         const ip = parseIp(v);
         return ip !== undefined && inRange(ip, range);
       });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compilePattern, InvalidEventPatternError, matchesPattern } from '../../src/index.js';
+import { ipv4Number, parseIp } from '../../src/pattern/ip.js';
 import { parsePatternText } from '../../src/pattern/json-text.js';
 
 // Few, overlapping names and values, so that generated patterns and events often meet.
@@ -173,6 +174,29 @@ describe('Function: parsePatternText (properties)', () => {
           }
         },
       ),
+      runs,
+    );
+  });
+});
+
+describe('Function: ipv4Number (properties)', () => {
+  it('agrees with the byte parser on addresses and on near-misses', () => {
+    const octet = fc.oneof(
+      fc.integer({ min: 0, max: 255 }).map(String),
+      fc.constantFrom('256', '', '1a', '007', '-1'),
+    );
+    const candidate = fc.oneof(
+      fc.tuple(octet, octet, octet, octet).map((o) => o.join('.')),
+      fc.string({ maxLength: 16 }),
+      fc.ipV4(),
+    );
+    fc.assert(
+      fc.property(candidate, (text) => {
+        const bytes = parseIp(text);
+        const n = ipv4Number(text);
+        if (bytes === undefined || bytes.length !== 4) expect(n).toBeUndefined();
+        else expect(n).toBe(((bytes[0]! * 256 + bytes[1]!) * 256 + bytes[2]!) * 256 + bytes[3]!);
+      }),
       runs,
     );
   });
