@@ -20,7 +20,9 @@ async function runCli(...args: string[]): Promise<{ code: number; out: string; e
       err += t;
     },
   };
-  const program = new Command('lakewatch').exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  const program = new Command('lakewatch')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerIngest(program, io);
   registerPairs(program, io);
   registerQuery(program, io);
@@ -78,10 +80,18 @@ describe('Command: lakewatch ingest', () => {
     // Assess
     expect(first.code).toBe(0);
     const s = JSON.parse(first.out);
-    expect(s).toMatchObject({ objects: 1, skipped: 0, failed: 0, read: 31, normalized: 30, rejected: 1, written: 30 });
+    expect(s).toMatchObject({
+      objects: 1,
+      skipped: 0,
+      failed: 0,
+      read: 31,
+      normalized: 30,
+      rejected: 1,
+      written: 30,
+    });
     expect(s.results[0].format).toBe('aws-vpc-flow');
     expect(s.results[0].lakeObjects[0]).toMatch(
-      /^ext\/vpc_flow\/region=us-east-1\/accountId=123456789012\/eventDay=20231114\/[0-9a-f]+\.4001\.zstd\.parquet$/,
+      /^ext\/vpc_flow\/region=us-east-1\/accountId=123456789012\/eventDay=20231114\/[0-9a-f]+-\d{4}\.4001\.zstd\.parquet$/,
     );
     expect(JSON.parse(second.out)).toMatchObject({ objects: 1, skipped: 1, written: 0 });
   });
@@ -99,7 +109,19 @@ describe('Command: lakewatch pairs', () => {
     const out = join(dir, 'train.csv');
 
     // Act
-    const r = await runCli('pairs', '--lake', lake, '--table', 'vpc_flow', '--entity', 'instance', '--ip', 'dst', '--out', out);
+    const r = await runCli(
+      'pairs',
+      '--lake',
+      lake,
+      '--table',
+      'vpc_flow',
+      '--entity',
+      'instance',
+      '--ip',
+      'dst',
+      '--out',
+      out,
+    );
 
     // Assess
     expect(r.code).toBe(0);
@@ -113,8 +135,19 @@ describe('Command: lakewatch pairs', () => {
 describe('Command: lakewatch query', () => {
   it('runs SQL over the lake tables, rejects included', async () => {
     // Act
-    const counts = await runCli('query', '--lake', lake, 'SELECT count(*) AS n, min(time_dt) AS first FROM vpc_flow');
-    const rejects = await runCli('query', '--lake', lake, '--json', 'SELECT reason, field, line FROM rejects');
+    const counts = await runCli(
+      'query',
+      '--lake',
+      lake,
+      'SELECT count(*) AS n, min(time_dt) AS first FROM vpc_flow',
+    );
+    const rejects = await runCli(
+      'query',
+      '--lake',
+      lake,
+      '--json',
+      'SELECT reason, field, line FROM rejects',
+    );
     const bad = await runCli('query', '--lake', lake, 'SELECT * FROM nope');
 
     // Assess

@@ -63,9 +63,12 @@ export function partitionPrefix(key: PartitionKey): string {
   return `ext/${key.source}/region=${key.region}/accountId=${key.accountId}/eventDay=${key.eventDay}/`;
 }
 
-/** The key of the Parquet object an ingest writes for one partition and class. */
-export function dataObjectKey(key: PartitionKey, ingestId: string): string {
-  return `${partitionPrefix(key)}${ingestId}.${key.classUid}.zstd.parquet`;
+/**
+ * The key of the `seq`-th Parquet object an ingest writes for one partition and class:
+ * `<prefix><ingestId>-<seq>.<class_uid>.zstd.parquet`.
+ */
+export function dataObjectKey(key: PartitionKey, ingestId: string, seq = 0): string {
+  return `${partitionPrefix(key)}${ingestId}-${String(seq).padStart(4, '0')}.${key.classUid}.zstd.parquet`;
 }
 
 /** The key of the rejects object of an ingest. */

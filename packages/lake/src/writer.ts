@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DuckDbOptions, openDuckDb, sqlString } from './duckdb.js';
+import { type DuckDb, type DuckDbOptions, openDuckDb, sqlString } from './duckdb.js';
 import { LakeError } from './errors.js';
 import {
   assertSourceName,
@@ -52,6 +52,12 @@ export interface LakeIngestOptions {
    */
   maxBufferChars?: number;
   /**
+   * Rows per Parquet object: a partition with more rows in one ingest is written as several
+   * objects, each sorted by time. Bounds the memory a sort needs, whatever the input size.
+   * @default 250000
+   */
+  maxRowsPerObject?: number;
+  /**
    * Local folder for spool files (a local lake uses `<lake>/.tmp`).
    * @default the OS temporary folder
    */
@@ -95,6 +101,13 @@ export class LakeIngest {
   private readonly rejects: RejectSpool;
   private readonly startedAt = new Date();
   private buffered = 0;
+  private partitionCount = 0;
+  /** Chunks being converted to Parquet (in order, one at a time) while parsing goes on. */
+  private chain: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private failure: unknown;
+  private db: Promise<DuckDb> | undefined;
+  private readonly objects: ManifestObject[] = [];
   private last:
     | {
         p: PartitionSpool;
@@ -140,6 +153,7 @@ export class LakeIngest {
   get recordCount(): number {
     let n = 0;
     for (const p of this.partitions.values()) n += p.rows;
+    for (const o of this.objects) n += o.rows;
     return n;
   }
 
@@ -163,6 +177,32 @@ export class LakeIngest {
       if (problem) await this.rejects.add(problem);
     }
     if (this.buffered > (this.options.maxBufferChars ?? 16 * 1024 * 1024)) await this.flush();
+    for (const [id, p] of this.partitions) {
+      if (p.rows < (this.options.maxRowsPerObject ?? 250_000)) continue;
+      this.buffered -= await p.flush();
+      this.partitions.set(
+        id,
+        new PartitionSpool(p.key, p.compiled, this.dir, this.partitionCount++, p.seq + 1),
+      );
+      if (this.last?.p === p) this.last = undefined;
+      this.enqueue(p);
+    }
+    // Backpressure: at most two chunks waiting for DuckDB.
+    if (this.queued > 2) await this.chain;
+    if (this.failure) throw this.failure;
+  }
+
+  private enqueue(p: PartitionSpool): void {
+    this.queued++;
+    this.chain = this.chain.then(async () => {
+      try {
+        if (!this.failure) this.objects.push(await this.convert(p));
+      } catch (e) {
+        this.failure ??= e;
+      } finally {
+        this.queued--;
+      }
+    });
   }
 
   private addRecord(record: LakeRecord): LakeReject | undefined {
@@ -211,7 +251,7 @@ export class LakeIngest {
       const id = `${key.source}/${key.classUid}/${key.region}/${key.accountId}/${key.eventDay}`;
       p = this.partitions.get(id);
       if (!p) {
-        p = new PartitionSpool(key, this.compiledFor(cls), this.dir, this.partitions.size);
+        p = new PartitionSpool(key, this.compiledFor(cls), this.dir, this.partitionCount++, 0);
         this.partitions.set(id, p);
       }
       this.last = { p, source, cls, region, account, day };
@@ -292,7 +332,14 @@ export class LakeIngest {
     this.done = true;
     try {
       await this.flush();
-      const objects = await this.writeObjects();
+      for (const p of [...this.partitions.values()].sort((a, b) => (a.path < b.path ? -1 : 1)))
+        if (p.rows > 0) this.enqueue(p);
+      this.partitions.clear();
+      await this.chain;
+      if (this.failure) throw this.failure;
+      const objects = [...this.objects].sort((a, b) =>
+        a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+      );
       const hasRejects = await this.rejects.close();
       const rejectsKey = rejectsObjectKey(this.ingestId, eventDay(this.startedAt.getTime()));
       if (hasRejects) await this.storage.putFile(rejectsKey, this.rejects.path, { move: true });
@@ -315,49 +362,35 @@ export class LakeIngest {
       );
       return { skipped: false, manifest };
     } finally {
-      await rm(this.dir, { recursive: true, force: true });
+      await this.release();
     }
   }
 
-  /** Drops everything buffered and spooled; nothing is written. */
+  /** Drops everything buffered and spooled; objects already converted stay unreferenced. */
   async abort(): Promise<void> {
     this.done = true;
+    await this.chain;
     await this.rejects.close().catch(() => false);
+    await this.release();
+  }
+
+  private async release(): Promise<void> {
+    const db = this.db;
+    this.db = undefined;
+    if (db) (await db.catch(() => undefined))?.close();
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  private async writeObjects(): Promise<ManifestObject[]> {
-    const objects: ManifestObject[] = [];
-    if (this.partitions.size === 0) return objects;
-    const db = await openDuckDb({
-      tempDirectory: join(this.dir, 'duckdb'),
-      ...this.options.duckdb,
-    });
+  /** Sorts one spooled chunk by time and writes it as a zstd Parquet object. */
+  private async convert(p: PartitionSpool): Promise<ManifestObject> {
+    this.db ??= openDuckDb({ tempDirectory: join(this.dir, 'duckdb'), ...this.options.duckdb });
+    const db = await this.db;
+    const out = `${p.path}.parquet`;
+    const c = p.compiled;
     try {
-      const sorted = [...this.partitions.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-      for (const [, p] of sorted) {
-        const out = `${p.path}.parquet`;
-        const c = p.compiled;
-        await db.connection.run(
-          `COPY (SELECT ${c.selectList} FROM read_csv(${sqlString(p.path)}, columns = ${c.csvColumns}, delim = '\x1f', quote = '"', escape = '"', header = false, auto_detect = false, allow_quoted_nulls = false, max_line_size = 2097152) ORDER BY "time") TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`,
-        );
-        await rm(p.path, { force: true });
-        const bytes = (await stat(out)).size;
-        const key = dataObjectKey(p.key, this.ingestId);
-        await this.storage.putFile(key, out, { move: true });
-        objects.push({
-          key,
-          source: p.key.source,
-          classUid: p.key.classUid,
-          region: p.key.region,
-          accountId: p.key.accountId,
-          eventDay: p.key.eventDay,
-          rows: p.rows,
-          bytes,
-          minTime: p.minTime,
-          maxTime: p.maxTime,
-        });
-      }
+      await db.connection.run(
+        `COPY (SELECT ${c.selectList} FROM read_csv(${sqlString(p.path)}, columns = ${c.csvColumns}, delim = '\x1f', quote = '"', escape = '"', header = false, auto_detect = false, allow_quoted_nulls = false, max_line_size = 2097152)${p.sorted ? '' : ' ORDER BY "time"'}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
     } catch (cause) {
       throw new LakeError(
         `${this.options.sourceUri}: writing the lake's Parquet failed: ${(cause as Error).message}`,
@@ -365,10 +398,23 @@ export class LakeIngest {
           cause,
         },
       );
-    } finally {
-      db.close();
     }
-    return objects;
+    await rm(p.path, { force: true });
+    const bytes = (await stat(out)).size;
+    const key = dataObjectKey(p.key, this.ingestId, p.seq);
+    await this.storage.putFile(key, out, { move: true });
+    return {
+      key,
+      source: p.key.source,
+      classUid: p.key.classUid,
+      region: p.key.region,
+      accountId: p.key.accountId,
+      eventDay: p.key.eventDay,
+      rows: p.rows,
+      bytes,
+      minTime: p.minTime,
+      maxTime: p.maxTime,
+    };
   }
 
   private manifestOf(

@@ -36,7 +36,7 @@ describe('Class: LakeIngest', () => {
     for (const key of keys)
       expect(key).toMatch(
         new RegExp(
-          `^ext/vpc_flow/region=[a-z0-9-]+/accountId=\\d{12}/eventDay=\\d{8}/${manifest.ingestId}\\.4001\\.zstd\\.parquet$`,
+          `^ext/vpc_flow/region=[a-z0-9-]+/accountId=\\d{12}/eventDay=\\d{8}/${manifest.ingestId}-\\d{4}\\.4001\\.zstd\\.parquet$`,
         ),
       );
     const lake = await LakeQuery.open(dir.path);
@@ -122,5 +122,32 @@ describe('Class: LakeIngest', () => {
     const lake = await LakeQuery.open(dir.path);
     expect((await lake.query('SELECT count(*)::INT FROM vpc_flow')).rows).toEqual([[50]]);
     lake.close();
+  });
+
+  it('splits a large partition into several objects, each sorted by time, without losing a row', async () => {
+    // Prepare
+    const storage = new LocalStorage(dir.path);
+    const records = Array.from({ length: 450 }, (_, i) => vpcFlowRecord(i)); // times out of order
+
+    // Act
+    const ingest = await LakeIngest.begin(storage, {
+      sourceUri: 'big',
+      etag: '1',
+      maxRowsPerObject: 100,
+    });
+    for (let i = 0; i < records.length; i += 50)
+      await ingest.add({ records: records.slice(i, i + 50) });
+    const { manifest } = await ingest.commit();
+
+    // Assess
+    expect(manifest.objects.map((o) => o.rows)).toEqual([100, 100, 100, 100, 50]);
+    for (const o of manifest.objects) {
+      const times = (await readParquet(`${dir.path}/${o.key}`)).map((r) => Number(r.time));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    }
+    const lake = await LakeQuery.open(dir.path);
+    const r = await lake.query('SELECT count(DISTINCT metadata.uid)::INT FROM network_activity');
+    lake.close();
+    expect(r.rows).toEqual([[450]]);
   });
 });

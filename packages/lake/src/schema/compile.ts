@@ -78,22 +78,38 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
   const leaves: Leaf[] = [];
   let code = '';
   let vars = 0;
-  const walk = (fields: StructFields, parent: string): void => {
+  const countLeaves = (fields: StructFields): number =>
+    Object.values(fields).reduce<number>(
+      (n, t) => n + (typeof t === 'object' && 'struct' in t ? countLeaves(t.struct) : 1),
+      0,
+    );
+  // `parent` is known to be an object here. Every leaf but the very first writes a separator
+  // before its value; a missing struct writes its leaves' separators in one go.
+  const walk = (fields: StructFields, parent: string, top: boolean): void => {
     for (const [name, type] of Object.entries(fields)) {
       const access = `${parent}[${JSON.stringify(name)}]`;
+      const sep = leaves.length === 0 ? '' : 'o+="\\x1f";';
       if (typeof type === 'object' && 'struct' in type) {
         const v = `v${vars++}`;
-        code += `const ${v}=(${parent}!==null&&typeof ${parent}==='object')?${access}:undefined;\n`;
-        walk(type.struct, v);
+        const n = countLeaves(type.struct);
+        const empty = '\\x1f'.repeat(leaves.length === 0 ? n - 1 : n);
+        code += `const ${v}=${access};\nif(${v}!==null&&typeof ${v}==='object'){\n`;
+        walk(type.struct, v, false);
+        code += `}else o+="${empty}";\n`;
         continue;
       }
       const encoder = typeof type === 'string' ? ENCODER_OF[type] : 'encStructList';
-      const sep = leaves.length === 0 ? '' : 'o+="\\x1f";';
-      code += `${sep}o+=${encoder}((${parent}!==null&&typeof ${parent}==='object')?${access}:undefined,st);\n`;
+      const base =
+        top && type === 'DATETIME' && name.endsWith('_dt') ? name.slice(0, -3) : undefined;
+      if (base !== undefined && fields[base] === 'BIGINT') {
+        // The `<base>` milliseconds win in SQL (COALESCE): skip parsing the text twin then.
+        const b = `${parent}[${JSON.stringify(base)}]`;
+        code += `${sep}if(!Number.isInteger(${b}))o+=${encoder}(${access},st);\n`;
+      } else code += `${sep}o+=${encoder}(${access},st);\n`;
       leaves.push({ index: leaves.length, type });
     }
   };
-  walk(schema.fields, 'r');
+  walk(schema.fields, 'r', true);
   const state: EncodeState = { coerced: 0 };
   const factory = new Function(
     'encVarchar',

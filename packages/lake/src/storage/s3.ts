@@ -151,7 +151,11 @@ export class S3Storage implements LakeStorage {
         );
         for (const o of page.Contents ?? [])
           if (o.Key !== undefined)
-            out.push({ key: o.Key.slice(base.length), size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag } : {}) });
+            out.push({
+              key: o.Key.slice(base.length),
+              size: o.Size ?? 0,
+              ...(o.ETag ? { etag: o.ETag } : {}),
+            });
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
     } catch (cause) {
