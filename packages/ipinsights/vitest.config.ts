@@ -1,5 +1,8 @@
 import { mergeConfig } from 'vitest/config';
 import { sharedConfig } from '../../tools/vitest.shared.ts';
 
-export const config = mergeConfig(sharedConfig, {});
+// Multi-threaded training runs its workers from dist/: build it once before the tests.
+export const config = mergeConfig(sharedConfig, {
+  test: { globalSetup: ['tests/global-setup.ts'] },
+});
 export default config;

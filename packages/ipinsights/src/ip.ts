@@ -7,7 +7,7 @@ import { IpAddressError } from './errors.js';
 export function parseIpv4(text: string): number {
   let start = 0;
   const len = text.length;
-  if (len > 15 && text.charCodeAt(0) === 58 /* : */) {
+  if (len >= 14 && text.charCodeAt(0) === 58 /* : */) {
     const lower = text.slice(0, 7).toLowerCase();
     if (lower !== '::ffff:') return -1;
     start = 7;

@@ -7,6 +7,7 @@ import { type PairRows, readPairsCsv, tableToRows } from './csv.js';
 import { TrainingError } from './errors.js';
 import { entityHash, Rng } from './hash.js';
 import { type Hyperparameters, validateHyperparameters } from './hyperparameters.js';
+import { runTrainingWorker } from './kernel.js';
 import {
   CTL,
   type KernelBuffers,
@@ -157,7 +158,6 @@ export async function train(
   const stats = new Float64Array(buf.stats);
   const batches = Math.ceil(n / B);
   const epochs: EpochReport[] = [];
-  const url = workerUrl();
   const workers: Worker[] = [];
   let progressTimer: NodeJS.Timeout | undefined;
 
@@ -215,11 +215,25 @@ export async function train(
         options.onEpoch?.(report);
       } catch (e) {
         fail(e);
+        if (threads === 1) throw e; // unwinds the in-thread kernel
         return;
       }
       Atomics.store(ctl, CTL.allowedEpochs, m.epoch + 1);
       Atomics.notify(ctl, CTL.allowedEpochs);
     };
+    if (threads === 1) {
+      // One thread: run the kernel here (no worker script needed, e.g. from TypeScript
+      // sources); the epoch hand-shake then happens synchronously inside `post`.
+      setImmediate(() => {
+        try {
+          runTrainingWorker(cfg, buf, 0, onMessage);
+        } catch (e) {
+          fail(e);
+        }
+      });
+      return;
+    }
+    const url = workerUrl();
     for (let w = 0; w < threads; w++) {
       const wk = new Worker(url, { workerData: { cfg, buf, w } });
       wk.on('message', onMessage);
