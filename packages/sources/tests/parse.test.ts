@@ -34,6 +34,7 @@ describe('Function: parseLogObject', () => {
   it('reads a header-less file with a format string, and fills cloud from options', async () => {
     // Act
     const { records } = await parseAll('eni-9 10.0.0.1 10.0.0.2 1700000000 ACCEPT\n', {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the AWS format string syntax
       vpcFlowFormat: '${interface-id} ${srcaddr} ${dstaddr} ${start} ${action}',
       format: 'aws-vpc-flow',
       cloud: { accountUid: '999988887777', region: 'ap-south-1' },

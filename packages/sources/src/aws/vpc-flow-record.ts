@@ -10,6 +10,17 @@ function col(parts: readonly string[], layout: VpcFlowLayout, field: number): st
   return c < 0 ? undefined : parts[c];
 }
 
+/** {@link col} for low-cardinality fields, interned so records share the strings. */
+function low(
+  parts: readonly string[],
+  layout: VpcFlowLayout,
+  field: number,
+  ctx: ParseContext,
+): string | undefined {
+  const c = layout.column[field]!;
+  return c < 0 ? undefined : ctx.intern(parts[c]!);
+}
+
 function int(parts: readonly string[], layout: VpcFlowLayout, field: number, name: string) {
   const v = col(parts, layout, field);
   if (v === undefined || v === '-' || v === '') return undefined;
@@ -40,6 +51,11 @@ function product(version: string | undefined): OcsfRecord['metadata']['product']
 }
 
 const ACTIVITY_NAMES: Record<number, string> = { 0: 'Unknown', 5: 'Refuse', 6: 'Traffic' };
+const TYPE_NAMES: Record<number, string> = {
+  0: `${CLASS_NAME}: Unknown`,
+  5: `${CLASS_NAME}: Refuse`,
+  6: `${CLASS_NAME}: Traffic`,
+};
 
 /** AWS traffic-path → OCSF boundary (id, name). */
 const BOUNDARY: Record<string, [number, string]> = {
@@ -94,8 +110,8 @@ export function vpcFlowRecord(
   const dst: Record<string, unknown> = {};
   if (srcport !== undefined) src.port = srcport;
   if (dstport !== undefined) dst.port = dstport;
-  const srcSvc = col(parts, layout, F.pkt_src_aws_service);
-  const dstSvc = col(parts, layout, F.pkt_dst_aws_service);
+  const srcSvc = low(parts, layout, F.pkt_src_aws_service, ctx);
+  const dstSvc = low(parts, layout, F.pkt_dst_aws_service, ctx);
   if (srcSvc !== undefined) src.svc_name = srcSvc;
   if (dstSvc !== undefined) dst.svc_name = dstSvc;
   endpointIp(src, pktSrc, srcaddr);
@@ -103,42 +119,20 @@ export function vpcFlowRecord(
 
   const flowDirection = col(parts, layout, F.flow_direction);
   const side = flowDirection === 'ingress' ? dst : src;
-  const iface = col(parts, layout, F.interface_id);
-  const vpc = col(parts, layout, F.vpc_id);
-  const instance = col(parts, layout, F.instance_id);
-  const subnet = col(parts, layout, F.subnet_id);
+  const iface = low(parts, layout, F.interface_id, ctx);
+  const vpc = low(parts, layout, F.vpc_id, ctx);
+  const instance = low(parts, layout, F.instance_id, ctx);
+  const subnet = low(parts, layout, F.subnet_id, ctx);
   if (iface !== undefined) side.interface_uid = iface;
   if (vpc !== undefined) side.vpc_uid = vpc;
   if (instance !== undefined) side.instance_uid = instance;
   if (subnet !== undefined) side.subnet_uid = subnet;
 
-  const connection: Record<string, unknown> = {};
-  if (protocol !== undefined) connection.protocol_num = protocol;
-  if (tcpFlags !== undefined) connection.tcp_flags = tcpFlags;
-  const type = col(parts, layout, F.type);
-  if (type !== undefined) connection.protocol_ver = type;
+  const type = low(parts, layout, F.type, ctx);
   const path = col(parts, layout, F.traffic_path);
-  if (path === undefined) {
-    // As Security Lake: no traffic-path → Other, without a name.
-    connection.boundary_id = 99;
-  } else {
-    const b = BOUNDARY[path];
-    connection.boundary_id = b ? b[0] : 99;
-    connection.boundary = b ? b[1] : path;
-  }
-  if (flowDirection === 'ingress') {
-    connection.direction_id = 1;
-    connection.direction = 'Inbound';
-  } else if (flowDirection === 'egress') {
-    connection.direction_id = 2;
-    connection.direction = 'Outbound';
-  } else if (flowDirection === undefined) {
-    connection.direction_id = 0;
-    connection.direction = 'Unknown';
-  } else {
-    connection.direction_id = 99;
-    connection.direction = flowDirection;
-  }
+  const connection = ctx.shared(`c${protocol}|${tcpFlags}|${type}|${path}|${flowDirection}`, () =>
+    connectionInfo(protocol, tcpFlags, type, path, flowDirection),
+  );
 
   const action = col(parts, layout, F.action);
   let activityId: number;
@@ -167,20 +161,23 @@ export function vpcFlowRecord(
   } else {
     activityId = 0;
     actionId = 99;
-    actionName = action;
+    actionName = ctx.intern(action);
     dispositionId = 99;
-    disposition = action;
+    disposition = actionName;
   }
   const activityName = ACTIVITY_NAMES[activityId]!;
 
-  const cloud: Record<string, unknown> = { provider: 'AWS' };
   const account =
     col(parts, layout, F.account_id) ?? accountFallback ?? ctx.options.cloud?.accountUid;
-  if (account !== undefined) cloud.account = { uid: account };
   const region = col(parts, layout, F.region) ?? ctx.options.cloud?.region;
-  if (region !== undefined) cloud.region = region;
   const zone = col(parts, layout, F.az_id);
-  if (zone !== undefined) cloud.zone = zone;
+  const cloud = ctx.shared(`a${account}|${region}|${zone}`, () => {
+    const c: Record<string, unknown> = { provider: 'AWS' };
+    if (account !== undefined) c.account = { uid: account };
+    if (region !== undefined) c.region = region;
+    if (zone !== undefined) c.zone = zone;
+    return c;
+  });
 
   const record: OcsfRecord = {
     metadata: {
@@ -204,7 +201,7 @@ export function vpcFlowRecord(
     activity_id: activityId,
     activity_name: activityName,
     type_uid: 400100 + activityId,
-    type_name: `${CLASS_NAME}: ${activityName}`,
+    type_name: TYPE_NAMES[activityId]!,
     action_id: actionId,
     action: actionName,
     disposition_id: dispositionId,
@@ -224,11 +221,46 @@ export function vpcFlowRecord(
     if (bytes !== undefined) traffic.bytes = bytes;
     record.traffic = traffic;
   }
-  const status = col(parts, layout, F.log_status);
+  const status = low(parts, layout, F.log_status, ctx);
   if (status !== undefined) record.status_code = status;
-  const unmapped = unmappedFields(parts, layout);
+  const unmapped = unmappedFields(parts, layout, ctx);
   if (unmapped !== undefined) record.unmapped = unmapped;
   return record;
+}
+
+function connectionInfo(
+  protocol: number | undefined,
+  tcpFlags: number | undefined,
+  type: string | undefined,
+  path: string | undefined,
+  flowDirection: string | undefined,
+): Record<string, unknown> {
+  const connection: Record<string, unknown> = {};
+  if (protocol !== undefined) connection.protocol_num = protocol;
+  if (tcpFlags !== undefined) connection.tcp_flags = tcpFlags;
+  if (type !== undefined) connection.protocol_ver = type;
+  if (path === undefined) {
+    // As Security Lake: no traffic-path → Other, without a name.
+    connection.boundary_id = 99;
+  } else {
+    const b = BOUNDARY[path];
+    connection.boundary_id = b ? b[0] : 99;
+    connection.boundary = b ? b[1] : path;
+  }
+  if (flowDirection === 'ingress') {
+    connection.direction_id = 1;
+    connection.direction = 'Inbound';
+  } else if (flowDirection === 'egress') {
+    connection.direction_id = 2;
+    connection.direction = 'Outbound';
+  } else if (flowDirection === undefined) {
+    connection.direction_id = 0;
+    connection.direction = 'Unknown';
+  } else {
+    connection.direction_id = 99;
+    connection.direction = flowDirection;
+  }
+  return connection;
 }
 
 function endpointIp(
@@ -262,20 +294,31 @@ const UNMAPPED_FIELDS = [
 function unmappedFields(
   parts: readonly string[],
   layout: VpcFlowLayout,
+  ctx: ParseContext,
 ): Record<string, string> | undefined {
-  let out: Record<string, string> | undefined;
+  let key = 'u';
+  let any = false;
   for (const f of UNMAPPED_FIELDS) {
     const c = layout.column[f]!;
     if (c >= 0) {
-      out ??= {};
-      out[NAMES[f]!] = parts[c]!;
+      key += `${f}=${parts[c]}\u0001`;
+      any = true;
     }
   }
   for (const e of layout.extra) {
-    out ??= {};
-    out[e.name] = parts[e.column]!;
+    key += `${e.name}=${parts[e.column]}\u0001`;
+    any = true;
   }
-  return out;
+  if (!any) return undefined;
+  return ctx.shared(key, () => {
+    const out: Record<string, string> = {};
+    for (const f of UNMAPPED_FIELDS) {
+      const c = layout.column[f]!;
+      if (c >= 0) out[NAMES[f]!] = parts[c]!;
+    }
+    for (const e of layout.extra) out[e.name] = parts[e.column]!;
+    return out;
+  });
 }
 
 const NAMES: readonly string[] = VPC_FLOW_FIELDS;
