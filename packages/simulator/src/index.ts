@@ -7,6 +7,8 @@ export { INSTANCE_ROLES } from './environment.js';
 export { InvalidOptionError, SimulatorError } from './errors.js';
 export { FLOW_LOG_FIELDS, FLOW_LOG_HEADER, flowLogKey } from './flow-log.js';
 export type { IncidentTruth, Pairing, PairTruth, Phase } from './incidents.js';
+export type { Landed, LandOptions } from './land.js';
+export { landObjects } from './land.js';
 export type { IncidentKind, ResolvedOptions, ScaleName, SimulateOptions } from './options.js';
 export { INCIDENT_KINDS, resolveIncidents, resolveOptions, SCALES } from './options.js';
 export { RESOLVER_LOG_VERSION, resolverLogKey } from './resolver-log.js';
