@@ -96,7 +96,7 @@ export function compileBranches(pattern: object | string, limits: PatternLimits 
     parseObject(drafts, [], value, false, ctx);
     const maxComplexity = limits.maxWildcardComplexity ?? DEFAULT_MAX_WILDCARD_COMPLEXITY;
     for (const values of ctx.wildcards.values()) {
-      if (wildcardComplexity(values) > maxComplexity) fail(TOO_COMPLEX);
+      if (wildcardComplexity(values, maxComplexity) > maxComplexity) fail(TOO_COMPLEX);
     }
     return drafts.map((d) => ({ fields: [...d.values()].sort(byCost) }));
   } catch (e) {

@@ -23,71 +23,76 @@ function tokens(wildcard: string): number[] {
 
 /** Caps the subsets explored, so that validating a pattern stays fast. */
 const MAX_SUBSETS = 4096;
+const END = -3;
 
 /**
  * The largest number of live pattern states (past their first character) that any input keeps
- * at once, over the field's wildcard values.
+ * at once, over the field's wildcard values. Stops early once `stopAbove` is exceeded.
  */
-export function wildcardComplexity(wildcards: readonly string[]): number {
+export function wildcardComplexity(
+  wildcards: readonly string[],
+  stopAbove = Number.POSITIVE_INFINITY,
+): number {
   if (wildcards.length === 0) return 0;
-  const patterns = [...new Set(wildcards)].map(tokens);
-  const offsets: number[] = [];
-  let total = 0;
-  for (const p of patterns) {
-    offsets.push(total);
-    total += p.length + 1;
+  // One flat array of states: state s holds the token it waits for (END once the pattern is done).
+  const token: number[] = [];
+  const counts: number[] = []; // 1 for a state past its pattern's first character, not done
+  const starts: number[] = [];
+  for (const w of new Set(wildcards)) {
+    const t = tokens(w);
+    starts.push(token.length);
+    t.forEach((tok, j) => {
+      token.push(tok);
+      counts.push(j > 0 ? 1 : 0);
+    });
+    token.push(END);
+    counts.push(0);
   }
-  const alphabet = new Set<number>();
-  for (const p of patterns) for (const t of p) if (t !== STAR) alphabet.add(t);
-  alphabet.add(-2); // a character no pattern names
+  const alphabet = new Set<number>([-2]); // -2: a character no pattern names
+  for (const t of token) if (t >= 0) alphabet.add(t);
 
-  const closure = (states: Set<number>): number[] => {
-    const stack = [...states];
-    while (stack.length > 0) {
-      const s = stack.pop() as number;
-      const { p, j } = locate(s);
-      if (patterns[p]?.[j] === STAR && !states.has(s + 1)) {
-        states.add(s + 1);
-        stack.push(s + 1);
-      }
+  const mark = new Uint32Array(token.length);
+  let generation = 0;
+  // Adds s and, through stars (which may match nothing), the states after it.
+  const add = (set: number[], s: number): void => {
+    let state = s;
+    while (mark[state] !== generation) {
+      mark[state] = generation;
+      set.push(state);
+      if (token[state] !== STAR) break;
+      state++;
     }
-    return [...states].sort((a, b) => a - b);
-  };
-  const locate = (s: number): { p: number; j: number } => {
-    let p = 0;
-    while (p + 1 < offsets.length && (offsets[p + 1] as number) <= s) p++;
-    return { p, j: s - (offsets[p] as number) };
-  };
-  const weight = (set: number[]): number => {
-    let w = 0;
-    for (const s of set) {
-      const { p, j } = locate(s);
-      if (j > 0 && j < (patterns[p] as number[]).length) w++;
-    }
-    return w;
   };
 
-  const start = closure(new Set(offsets));
+  generation++;
+  const start: number[] = [];
+  for (const s of starts) add(start, s);
+  start.sort((a, b) => a - b);
   const seen = new Set([start.join(',')]);
   const queue = [start];
   let max = 0;
-  while (queue.length > 0 && seen.size < MAX_SUBSETS) {
-    const set = queue.shift() as number[];
+  for (let q = 0; q < queue.length && seen.size < MAX_SUBSETS; q++) {
+    const set = queue[q] as number[];
     for (const c of alphabet) {
-      const next = new Set<number>();
+      generation++;
+      const next: number[] = [];
       for (const s of set) {
-        const { p, j } = locate(s);
-        const t = patterns[p]?.[j];
-        if (t === STAR) next.add(s);
-        else if (t === c) next.add(s + 1);
+        const t = token[s];
+        if (t === STAR) add(next, s);
+        else if (t === c) add(next, s + 1);
       }
-      if (next.size === 0) continue;
-      const closed = closure(next);
-      max = Math.max(max, weight(closed));
-      const key = closed.join(',');
+      if (next.length === 0) continue;
+      let weight = 0;
+      for (const s of next) weight += counts[s] as number;
+      if (weight > max) {
+        max = weight;
+        if (max > stopAbove) return max;
+      }
+      next.sort((a, b) => a - b);
+      const key = next.join(',');
       if (!seen.has(key)) {
         seen.add(key);
-        queue.push(closed);
+        queue.push(next);
       }
     }
   }
