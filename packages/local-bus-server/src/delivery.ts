@@ -87,10 +87,14 @@ export class Delivery {
       const job = lane.ready.shift();
       if (!job) return;
       lane.inFlight++;
-      void this.attempt(job).finally(() => {
-        lane.inFlight--;
-        this.pump(lane);
-      });
+      void this.attempt(job)
+        .catch((e: unknown) =>
+          this.deadLetter(job, undefined, `delivery failed: ${(e as Error).message}`),
+        )
+        .finally(() => {
+          lane.inFlight--;
+          this.pump(lane);
+        });
     }
   }
 
@@ -105,7 +109,12 @@ export class Delivery {
     const { rule, target } = found;
     const maxRetries = target.RetryPolicy?.MaximumRetryAttempts ?? DEFAULT_RETRIES;
     const maxAgeMs = (target.RetryPolicy?.MaximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
-    const url = targetUrl(target, engine.options.targetUrls);
+    let url: URL | undefined;
+    try {
+      url = targetUrl(target, engine.options.targetUrls);
+    } catch (e) {
+      return this.deadLetter(job, target, `target URL is not valid: ${(e as Error).message}`);
+    }
     if (!url)
       return this.deadLetter(
         job,
@@ -163,7 +172,12 @@ export class Delivery {
     this.timers.add(timer);
   }
 
-  private async deadLetter(job: Job, target: Target, error: string, input?: string): Promise<void> {
+  private async deadLetter(
+    job: Job,
+    target: Target | undefined,
+    error: string,
+    input?: string,
+  ): Promise<void> {
     const now = Date.now();
     try {
       await this.engine.deadLetters.add({
@@ -172,7 +186,7 @@ export class Delivery {
         RuleName: job.rule,
         RuleArn: this.engine.ruleArn({ bus: job.event.bus, name: job.rule }),
         TargetId: job.targetId,
-        TargetArn: target.Arn,
+        TargetArn: target?.Arn ?? '',
         Event: job.event.event,
         ...(input === undefined ? {} : { Input: input }),
         Attempts: job.attempts,

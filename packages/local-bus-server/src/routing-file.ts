@@ -99,10 +99,20 @@ function list(o: Obj, key: string, path: string): unknown[] {
   return v;
 }
 
+function isUrl(v: unknown): v is string {
+  if (typeof v !== 'string' || !/^https?:\/\/[^/]/.test(v)) return false;
+  try {
+    new URL(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function urlMap(o: Obj, key: string): Record<string, string> {
   const m = obj(o[key] ?? {}, key);
   for (const [k, v] of Object.entries(m))
-    if (typeof v !== 'string' || !/^https?:\/\/[^/]/.test(v))
+    if (!isUrl(v))
       throw new RoutingFileError(`${key}.${k}`, `must be an http(s) URL, got ${JSON.stringify(v)}`);
   return m as Record<string, string>;
 }
@@ -143,11 +153,12 @@ function target(v: unknown, path: string, file: { Services: Obj; Endpoints: Obj 
   const service = text(t, 'Service', path, false);
   if (service && !(service in file.Services))
     throw new RoutingFileError(`${path}.Service`, `service '${service}' has no URL in Services`);
-  const url = text(t, 'Url', path, false, /^https?:\/\/[^/]/);
+  const url = text(t, 'Url', path, false);
+  if (url !== undefined && !isUrl(url))
+    throw new RoutingFileError(`${path}.Url`, `must be an http(s) URL, got ${JSON.stringify(url)}`);
   const arn = text(t, 'Arn', path, false);
   if (arn && !/^https?:\/\//.test(arn) && !(arn in file.Endpoints))
     throw new RoutingFileError(`${path}.Arn`, `'${arn}' has no URL in Endpoints`);
-  void url;
   if (t.RetryPolicy !== undefined) {
     const r = obj(t.RetryPolicy, `${path}.RetryPolicy`);
     only(r, `${path}.RetryPolicy`, ['MaximumRetryAttempts', 'MaximumEventAgeInSeconds']);

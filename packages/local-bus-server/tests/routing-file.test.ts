@@ -77,6 +77,14 @@ describe('Function: parseRoutingFile', () => {
       "EventBuses[0].Rules[0]: unknown field 'Nmae'",
     ],
     [
+      (f: Untyped) => (f.EventBuses[0].Rules[0].Targets[1].Url = 'http://exa mple/hook'),
+      'EventBuses[0].Rules[0].Targets[1].Url: must be an http(s) URL, got "http://exa mple/hook"',
+    ],
+    [
+      (f: Untyped) => (f.Services.notify = 'ftp://127.0.0.1/x'),
+      'Services.notify: must be an http(s) URL',
+    ],
+    [
       (f: Untyped) => (f.EventBuses[0].Archives[0].RetentionDays = -1),
       'EventBuses[0].Archives[0].RetentionDays: must be a whole number',
     ],
