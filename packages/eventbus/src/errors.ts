@@ -11,10 +11,13 @@ export class InvalidEventPatternError extends EventBusError {
   override name = 'InvalidEventPatternError';
   /** The reason alone, e.g. `"string" must be an object or an array`. */
   readonly reason: string;
+  /** The dotted path of the field whose values are at fault, when there is one (not in AWS's message). */
+  readonly path: string | undefined;
 
-  constructor(reason: string, options?: { cause?: unknown }) {
+  constructor(reason: string, options?: { cause?: unknown; path?: string }) {
     super(`Event pattern is not valid. Reason: ${reason}`, options);
     this.reason = reason;
+    this.path = options?.path;
   }
 }
 

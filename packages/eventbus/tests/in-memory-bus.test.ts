@@ -198,6 +198,32 @@ describe('Class: InMemoryBus', () => {
     expect(recording.failures[0]?.rule).toBe('bad');
   });
 
+  it('lets a handler publish follow-up events, as chained services do', async () => {
+    // Prepare: score → enrich → notify, each a rule whose handler publishes the next event
+    const bus = new InMemoryBus();
+    const notified: BusEvent[] = [];
+    bus.subscribe({
+      name: 'enrich',
+      eventPattern: { source: ['score'] },
+      handler: async (e) => {
+        await bus.publish([entry('enrich', { from: e.id, risk: 80 })]);
+      },
+    });
+    bus.subscribe({
+      name: 'notify',
+      eventPattern: { source: ['enrich'], detail: { risk: [{ numeric: ['>=', 70] }] } },
+      handler: (e) => void notified.push(e),
+    });
+    // Act
+    const result = await bus.publish([entry('score', { pair: 1 }), entry('score', { pair: 2 })]);
+    // Assess
+    expect(result.failedCount).toBe(0);
+    expect(notified.map((e) => e.detail.from)).toEqual(
+      result.entries.map((r) => r.ok && r.eventId),
+    );
+    expect(bus.published.map((e) => e.source)).toEqual(['score', 'enrich', 'score', 'enrich']);
+  });
+
   it('refuses an invalid pattern when the rule is added', () => {
     const bus = new InMemoryBus();
     expect(() =>

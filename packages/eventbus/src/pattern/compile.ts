@@ -100,7 +100,9 @@ export function compileBranches(pattern: object | string, limits: PatternLimits 
     }
     return drafts.map((d) => ({ fields: [...d.values()].sort(byCost) }));
   } catch (e) {
-    if (e instanceof PatternReason) throw new InvalidEventPatternError(e.message);
+    if (e instanceof PatternReason) {
+      throw new InvalidEventPatternError(e.message, e.path === undefined ? {} : { path: e.path });
+    }
     throw e;
   }
 }
@@ -128,7 +130,9 @@ function parseObject(
     } else if (Array.isArray(value)) {
       writeField(drafts, [...path, key], value, ctx);
     } else {
-      fail(`"${key}" must be an object or an array`);
+      const reason = new PatternReason(`"${key}" must be an object or an array`);
+      reason.path = [...path, key].join('.');
+      throw reason;
     }
   }
   if (!present) fail('Empty objects are not allowed');
@@ -173,6 +177,15 @@ function joinedKeys(segments: readonly string[]): string[][] {
 }
 
 function writeField(drafts: Draft[], segments: string[], values: unknown[], ctx: Context): void {
+  try {
+    compileField(drafts, segments, values, ctx);
+  } catch (e) {
+    if (e instanceof PatternReason) e.path ??= segments.join('.');
+    throw e;
+  }
+}
+
+function compileField(drafts: Draft[], segments: string[], values: unknown[], ctx: Context): void {
   const tests: ((v: Leaf) => boolean)[] = [];
   const exact = new Set<Leaf>();
   const ips: Uint8Array[] = [];

@@ -14,7 +14,10 @@ export type Expression =
   | { readonly kind: 'exists'; readonly exists: boolean };
 
 /** Thrown inside the compiler with the bare reason; the caller wraps it with AWS's prefix. */
-export class PatternReason extends Error {}
+export class PatternReason extends Error {
+  /** The field path at fault, filled in by the compiler. */
+  path: string | undefined;
+}
 
 function fail(reason: string): never {
   throw new PatternReason(reason);

@@ -172,6 +172,24 @@ describe('Function: validatePattern', () => {
     for (const p of valid) expect(() => validatePattern(p)).not.toThrow();
   });
 
+  it("names the field at fault beside AWS's message", () => {
+    // Act
+    let error: InvalidEventPatternError | undefined;
+    try {
+      validatePattern({ detail: { 'state.name': [{ prefix: 5 }] } });
+    } catch (e) {
+      error = e as InvalidEventPatternError;
+    }
+    // Assess
+    expect(error?.message).toBe(
+      'Event pattern is not valid. Reason: prefix match pattern must be a string',
+    );
+    expect(error?.path).toBe('detail.state.name');
+    expect(() => validatePattern({ detail: { x: 'y' } })).toThrow(
+      expect.objectContaining({ path: 'detail.x' }),
+    );
+  });
+
   it('limits the pattern length, 2048 characters by default', () => {
     // Prepare
     const long = { a: ['x'.repeat(2100)] };
