@@ -165,7 +165,11 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
   }
   engine.resume();
   const port = (server.address() as AddressInfo).port;
-  const trim = setInterval(() => void engine.trimArchives(), o.retentionIntervalMs);
+  const trim = setInterval(() => {
+    engine
+      .trimArchives()
+      .catch((e: unknown) => o.log(`archive retention: ${(e as Error).message}`));
+  }, o.retentionIntervalMs);
   trim.unref();
   return {
     url: `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`,

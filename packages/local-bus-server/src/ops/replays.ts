@@ -102,7 +102,11 @@ export const replayOperations: OperationsFactory = (engine): Operations => ({
     };
     engine.replays.set(name, replay);
     engine.persist();
-    setImmediate(() => void runReplay(engine, replay));
+    setImmediate(() => {
+      runReplay(engine, replay).catch((e: unknown) =>
+        engine.options.log(`replay ${name}: ${(e as Error).message}`),
+      );
+    });
     return {
       ReplayArn: replayArn(engine.account, name),
       State: 'STARTING',
