@@ -31,7 +31,7 @@ export interface SimulateOptions {
    */
   seed?: string | number;
   /**
-   * Days of normal history before the live window.
+   * Days of normal history before the live window (fractions allowed; rounded to whole objects).
    * @default 7
    */
   days?: number;

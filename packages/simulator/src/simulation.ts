@@ -84,8 +84,9 @@ export function createSimulation(options: SimulateOptions = {}): Simulation {
   const env = buildEnvironment(opts);
   const topologies = buildTopologies(env, opts.seed);
   const start = opts.start;
-  const historyEnd = start + Math.round(opts.days * 24 * 60) * 60_000;
   const step = opts.objectMinutes * 60_000;
+  // The history ends on an object boundary, so no object holds both history and live records.
+  const historyEnd = start + Math.round((opts.days * 24 * 60) / opts.objectMinutes) * step;
   const end = historyEnd + opts.liveMinutes * 60_000;
   const planned = planIncidents(env, topologies, opts, historyEnd);
   return {
