@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { type IpInsightsModel, loadModel, saveModel, train } from '@lakewatch/ipinsights';
 import { findRepoRoot } from '../repo-root.js';
@@ -13,6 +11,7 @@ import {
   referenceUnavailable,
   trainReference,
 } from './score-reference.js';
+import { cpuSeconds, startBare, startServer } from './score-servers.js';
 
 /**
  * `npm run bench:score`: scoring speed on the dev test pairs (`../shared/data/ipinsights-dev/
@@ -26,7 +25,8 @@ import {
  * that cost, so by default both train one epoch (`bench:train` measures training):
  * `--epochs N` (default 1; 5 is the tutorial's), `--train-rows N` (train on the first N rows
  * of train.csv only, default all), `--model DIR` (score an existing engine artifact instead of
- * training one), `--seconds S` (per measurement, default 3), `--no-peer`.
+ * training one), `--peer-model FILE` (an existing reference checkpoint), `--seconds S` (per
+ * measurement, default 3), `--no-peer`.
  */
 
 const TUTORIAL = {
@@ -67,25 +67,6 @@ function engineRate(model: IpInsightsModel, entities: string[], ips: string[], s
   return (runs * entities.length) / ((performance.now() - t0) / 1000);
 }
 
-async function startServer(
-  repo: string,
-  modelPath: string,
-): Promise<{ url: string; child: ChildProcess }> {
-  const bin = join(repo, 'apps', 'model-server', 'bin', 'model-server.js');
-  const child = spawn(process.execPath, [bin, '--model', modelPath, '--port', '0', '--no-watch'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: 'info' },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
-      if (entry.msg === 'listening' && entry.url) resolve(entry.url);
-    });
-    child.on('exit', (code) => reject(new Error(`model-server exited with ${code}`)));
-  });
-  return { url, child };
-}
-
 const round = (x: number, digits = 0) => Number(x.toFixed(digits));
 
 /** Runs the benchmark; resolves with the process exit code. */
@@ -96,6 +77,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       epochs: { type: 'string', default: '1' },
       'train-rows': { type: 'string' },
       model: { type: 'string' },
+      'peer-model': { type: 'string' },
       seconds: { type: 'string', default: '3' },
       'no-peer': { type: 'boolean', default: false },
     },
@@ -137,10 +119,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   let reference: Record<string, number | string> = { skipped: unavailable ?? '' };
   if (unavailable) log(`[peer] SKIPPED: ${unavailable}`);
   else {
-    const peerModel = join(work, 'reference.pt');
-    log(`[peer] training the PyTorch reference with ${JSON.stringify(hyperparameters)}…`);
+    const peerModel = values['peer-model'] ?? join(work, 'reference.pt');
     try {
-      const trainSeconds = trainReference(script, trainCsv, peerModel, hyperparameters);
+      let trainSeconds = Number.NaN;
+      if (!values['peer-model']) {
+        log(`[peer] training the PyTorch reference with ${JSON.stringify(hyperparameters)}…`);
+        trainSeconds = trainReference(script, trainCsv, peerModel, hyperparameters);
+      }
       const rate = referenceScoreRate(script, peerModel, testCsv, seconds);
       const commandSeconds = referenceScoreCommand(
         script,
@@ -165,6 +150,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
 
   const { url, child } = await startServer(repo, modelPath);
   let server: Awaited<ReturnType<typeof throughput>>;
+  let serverCpuPerBatchMs = Number.NaN;
+  let serverCpuPerSingleMs = Number.NaN;
   let latency: Awaited<ReturnType<typeof openLoopLatency>>;
   try {
     const batches: string[] = [];
@@ -175,6 +162,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     }
     const invocations = `${url}/endpoints/lakewatch-bench/invocations`;
     await throughput(invocations, batches, 1000, { connections: 2, seconds: 1, maxRequests: 5000 });
+    const cpu0 = cpuSeconds(child.pid);
     server = await throughput(invocations, batches, 1000, {
       connections: 2,
       seconds,
@@ -183,12 +171,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     log(
       `[server] 1000-pair requests: ${round(server.pairsPerSec).toLocaleString('en')} pairs/s (${round(server.requestsPerSec)} req/s, ${server.failed} failed)`,
     );
+    serverCpuPerBatchMs = ((cpuSeconds(child.pid) - cpu0) * 1000) / server.requests;
     const singles = entities.slice(0, 2000).map((e, i) => `${e},${ips[i]}\n`);
+    const cpu1 = cpuSeconds(child.pid);
     latency = await openLoopLatency(invocations, singles, {
       ratePerSec: 1000,
       count: Math.round(seconds * 1000) + 2000,
       warmup: 500,
     });
+    serverCpuPerSingleMs = ((cpuSeconds(child.pid) - cpu1) * 1000) / (latency.requests + 500);
     log(
       `[server] single pairs at 1000 req/s: p50 ${latency.p50Ms.toFixed(2)} ms, p99 ${latency.p99Ms.toFixed(2)} ms, max ${latency.maxMs.toFixed(1)} ms (${latency.failed} failed, sent ${round(latency.sentPerSec)}/s)`,
     );
@@ -196,6 +187,21 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     child.kill('SIGTERM');
     rmSync(work, { recursive: true, force: true });
   }
+
+  const bare = await startBare();
+  let floor: Awaited<ReturnType<typeof openLoopLatency>>;
+  try {
+    floor = await openLoopLatency(`${bare.url}/`, ['x'], {
+      ratePerSec: 1000,
+      count: Math.round(seconds * 1000) + 2000,
+      warmup: 500,
+    });
+  } finally {
+    bare.child.kill('SIGTERM');
+  }
+  log(
+    `[floor] bare node:http at 1000 req/s: p50 ${floor.p50Ms.toFixed(2)} ms, p99 ${floor.p99Ms.toFixed(2)} ms`,
+  );
 
   const peerRate =
     typeof reference.inProcessPairsPerSec === 'number' ? reference.inProcessPairsPerSec : undefined;
@@ -211,6 +217,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       pairsPerRequest: 1000,
       connections: 2,
       failed: server.failed,
+      serverCpuMsPerRequest: round(serverCpuPerBatchMs, 3),
     },
     latency: {
       ratePerSec: latency.ratePerSec,
@@ -220,7 +227,11 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       p99Ms: round(latency.p99Ms, 3),
       maxMs: round(latency.maxMs, 2),
       p99FromScheduleMs: round(latency.p99FromScheduleMs, 3),
+      serverCpuMsPerRequest: round(serverCpuPerSingleMs, 3),
+      bareHttpP50Ms: round(floor.p50Ms, 3),
+      bareHttpP99Ms: round(floor.p99Ms, 3),
     },
+    loadAverage: loadavg().map((x) => round(x, 1)),
     ratio: peerRate ? round(engine / peerRate, 2) : null,
     serverRatio: peerRate ? round(server.pairsPerSec / peerRate, 2) : null,
     aims: {
