@@ -73,6 +73,7 @@ export function planIncidents(
       const slot = (options.liveMinutes * 60_000) / kinds.length;
       startMs = historyEnd + Math.floor(i * slot + slot * 0.15);
       endMs = startMs + Math.max(60_000, Math.min(8 * 60_000, Math.floor(slot * 0.7)));
+      endMs = Math.min(endMs, historyEnd + options.liveMinutes * 60_000);
     } else {
       startMs = historyEnd - 10 * 3_600_000 + i * 45 * 60_000;
       endMs = startMs + 8 * 60_000;

@@ -101,3 +101,17 @@ describe('Function: createSimulation (incidents and ground truth)', () => {
     expect(truth.incidents.every((i) => i.records.flow > 0)).toBe(true);
   });
 });
+
+describe('Function: createSimulation (short live window)', () => {
+  it('keeps every incident inside a one-minute live window', async () => {
+    // Act
+    const { truth } = await run({ seed: 'short', days: 0.1, scale: 8, liveMinutes: 1 });
+
+    // Assess
+    for (const inc of truth.incidents) {
+      expect(Date.parse(inc.start)).toBeGreaterThanOrEqual(Date.parse(truth.live!.start));
+      expect(Date.parse(inc.end)).toBeLessThanOrEqual(Date.parse(truth.live!.end));
+      expect(inc.records.flow + inc.records.dns, inc.id).toBeGreaterThan(0);
+    }
+  });
+});
