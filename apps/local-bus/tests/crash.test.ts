@@ -3,7 +3,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeArchiveCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import { spawnBus } from './spawn-bus.js';
 
@@ -47,6 +51,7 @@ describe('Function: local bus durability under kill -9', () => {
                 Targets: [{ Id: 't', Url: targetUrl }],
               },
             ],
+            Archives: [{ Name: 'all', RetentionDays: 1 }],
           },
         ],
       }),
@@ -99,6 +104,9 @@ describe('Function: local bus durability under kill -9', () => {
     const deadline = Date.now() + 25_000;
     while ([...accepted].some((id) => !delivered.has(id)) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
+    const archived = await client(second.url).send(
+      new DescribeArchiveCommand({ ArchiveName: 'all' }),
+    );
     second.child.kill('SIGTERM');
     target.close();
     target.closeAllConnections();
@@ -107,5 +115,7 @@ describe('Function: local bus durability under kill -9', () => {
     expect(accepted.size).toBeGreaterThan(50);
     expect(deliveredBeforeCrash).toBeLessThan(accepted.size);
     expect(lost).toEqual([]);
+    // Archives are written with the event, before PutEvents answers: none missing either.
+    expect(archived.EventCount).toBeGreaterThanOrEqual(accepted.size);
   }, 60_000);
 });

@@ -57,7 +57,7 @@ describe('Function: delivery to HTTP targets', () => {
     expect(await deadLetters()).toEqual([]);
   });
 
-  it('dead-letters after MaximumRetryAttempts with the last error, then re-drives it', async () => {
+  it('dead-letters after MaximumRetryAttempts with the last error, keeps it across a restart, then re-drives it', async () => {
     // Prepare
     await h.client.send(
       new PutTargetsCommand({
@@ -86,6 +86,8 @@ describe('Function: delivery to HTTP targets', () => {
     expect(dl?.LastError).toContain('MaximumRetryAttempts 2 exhausted');
     expect(target.received).toHaveLength(0);
 
+    await h.restart();
+    expect((await deadLetters()).map((d) => d.Id)).toEqual([dl?.Id]);
     const redrive = await callLocalBus(
       'RedriveDeadLetters',
       { Ids: [dl?.Id] },
