@@ -22,12 +22,18 @@ class FieldScan {
   /** A matching value outside any array: consistent with every other choice. */
   free = false;
   candidates: Membership[] | null = null;
+  /** For `exists: false` fields: a value outside any array exists at the path. */
+  presentFree = false;
+  /** For `exists: false` fields: where the values inside arrays sit. */
+  present: Membership[] | null = null;
 
   reset(field: FieldCondition): void {
     this.field = field;
     this.found = false;
     this.free = false;
     this.candidates = null;
+    this.presentFree = false;
+    this.present = null;
   }
 
   leaves(value: unknown, mem: Membership | null): void {
@@ -39,6 +45,11 @@ class FieldScan {
     }
     if (typeof value === 'object' && value !== null) return; // objects are not leaves
     this.found = true;
+    if (this.field.orAbsent) {
+      if (mem === null) this.presentFree = true;
+      else if (this.present === null) this.present = [mem];
+      else this.present.push(mem);
+    }
     if (this.field.test(value as Leaf)) {
       if (mem === null) this.free = true;
       else if (this.candidates === null) this.candidates = [mem];
@@ -81,36 +92,66 @@ function consistent(a: Membership, b: Membership): boolean {
   return true;
 }
 
-function choose(fields: Membership[][], at: number, chosen: Membership[]): boolean {
-  const candidates = fields[at];
-  if (candidates === undefined) return true;
-  for (const c of candidates) {
-    if (chosen.every((m) => consistent(m, c))) {
-      chosen.push(c);
-      if (choose(fields, at + 1, chosen)) return true;
-      chosen.pop();
+/** What one field found, kept when arrays make the answer depend on the other fields. */
+interface FieldResult {
+  readonly path: string;
+  readonly candidates: Membership[] | null;
+  /** The field may be satisfied by absence; these are where its values (in arrays) sit. */
+  readonly orAbsent: boolean;
+  readonly present: Membership[] | null;
+}
+
+const byPath = (a: FieldResult, b: FieldResult): number =>
+  a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+
+/**
+ * Chooses one value per field, in path order as event-ruler walks them, such that the chosen
+ * values are array-consistent. `exists: false` holds when no value at its path is consistent
+ * with the values chosen for the fields before it (event-ruler's absence check).
+ */
+function choose(fields: FieldResult[], at: number, chosen: Membership[]): boolean {
+  const field = fields[at];
+  if (field === undefined) return true;
+  if (field.candidates !== null) {
+    for (const c of field.candidates) {
+      if (chosen.every((m) => consistent(m, c))) {
+        chosen.push(c);
+        if (choose(fields, at + 1, chosen)) return true;
+        chosen.pop();
+      }
     }
+  }
+  if (field.orAbsent) {
+    const present = field.present?.some((p) => chosen.every((m) => consistent(m, p))) ?? false;
+    if (!present) return choose(fields, at + 1, chosen);
   }
   return false;
 }
 
 /** Whether the event satisfies one alternative of a pattern. */
 export function matchBranch(branch: Branch, event: unknown): boolean {
-  let constrained: Membership[][] | undefined;
+  // First pass, cheapest fields first: reject early, and settle fields that arrays do not affect.
+  let pending: FieldResult[] | undefined;
   const fields = branch.fields;
   for (let f = 0; f < fields.length; f++) {
     const field = fields[f] as FieldCondition;
     scan.reset(field);
     scan.walk(event, 0, null);
-    if (scan.free) continue;
-    if (scan.candidates !== null) {
-      if (constrained === undefined) constrained = [scan.candidates];
-      else constrained.push(scan.candidates);
-      continue;
-    }
-    if (field.orAbsent && !scan.found) continue;
-    return false;
+    if (scan.free) continue; // a matching value outside arrays fits any choice
+    if (field.orAbsent && !scan.found) continue; // absent everywhere
+    const canBeAbsent = field.orAbsent && !scan.presentFree;
+    if (scan.candidates === null && !canBeAbsent) return false;
+    const result: FieldResult = {
+      path: field.path,
+      candidates: scan.candidates,
+      orAbsent: canBeAbsent,
+      present: scan.present,
+    };
+    if (pending === undefined) pending = [result];
+    else pending.push(result);
   }
-  if (constrained === undefined || constrained.length < 2) return true;
-  return choose(constrained, 0, []);
+  if (pending === undefined) return true;
+  if (pending.length === 1 && pending[0]?.candidates !== null) return true;
+  pending.sort(byPath);
+  return choose(pending, 0, []);
 }

@@ -235,6 +235,32 @@ const cases: Case[] = [
   ['exists false on an object (not a leaf)', { c: [{ exists: false }] }, { c: { x: 1 } }, true],
   ['exists false on an empty array', { c: [{ exists: false }] }, { c: [] }, true],
   ['exists false or a value', { s: [{ exists: false }, 'x'] }, { s: 'x' }, true],
+  // event-ruler checks absence against the array elements chosen for the fields before it
+  // (fields in path order): a later field's value in another element does not count
+  [
+    'exists false after a field chose another array element',
+    { a: { c: ['x'], z: [{ exists: false }] } },
+    { a: [{ c: 'x' }, { c: 'y', z: 1 }] },
+    true,
+  ],
+  [
+    'exists false checked before any array element is chosen',
+    { a: { b: [{ exists: false }], c: ['x'] } },
+    { a: [{ c: 'x' }, { c: 'y', b: 1 }] },
+    false,
+  ],
+  [
+    'exists false in the same array element',
+    { a: { c: ['x'], z: [{ exists: false }] } },
+    { a: [{ c: 'x', z: 1 }] },
+    false,
+  ],
+  [
+    'exists false with a value outside arrays',
+    { a: { c: ['x'], z: [{ exists: false }] } },
+    { a: [{ c: 'x' }], 'a.z': 1 },
+    false,
+  ],
   // $or
   [
     '$or first branch',
