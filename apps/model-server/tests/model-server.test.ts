@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { InvokeEndpointCommand, ValidationError } from '@aws-sdk/client-sagemaker-runtime';
 import { type IpInsightsModel, saveModel } from '@lakewatch/ipinsights';
@@ -105,15 +106,45 @@ describe('Function: main (the model-server process)', () => {
     expect(server.logs.filter((l) => l.msg === 'model loaded').length).toBeGreaterThanOrEqual(3);
   });
 
-  it('stops on SIGTERM with exit code 0', async () => {
+  it('on SIGTERM finishes the request in flight, then exits 0', async () => {
     // Prepare
     const other = await startServerProcess(['--model', path]);
+    const payload = Buffer.from(`${body}\n`.repeat(100));
+    const half = payload.length >> 1;
+    const { hostname, port } = new URL(other.url);
 
-    // Act
-    const code = await other.stop();
+    // Act: half the body is sent, then SIGTERM, then the rest.
+    let answer = '';
+    let code: Promise<number | null> = Promise.resolve(null);
+    const done = new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          hostname,
+          port,
+          method: 'POST',
+          path: '/endpoints/any/invocations',
+          headers: { 'content-type': 'text/csv', 'content-length': payload.length },
+        },
+        (res) => {
+          res.on('data', (d: Buffer) => {
+            answer += d.toString();
+          });
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.write(payload.subarray(0, half));
+      setTimeout(() => {
+        code = other.stop();
+        setTimeout(() => req.end(payload.subarray(half)), 200);
+      }, 300);
+    });
+    const status = await done;
 
     // Assess
-    expect(code).toBe(0);
+    expect(status).toBe(200);
+    expect(JSON.parse(answer).predictions).toHaveLength(200 * 100);
+    expect(await code).toBe(0);
     expect(other.logs.at(-1)?.msg).toBe('closed');
   });
 });
