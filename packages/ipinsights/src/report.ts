@@ -116,7 +116,7 @@ export function rocSvg(metrics: CalibrationMetrics): string {
   const pts = metrics.roc.map((p) => `${xs(p.fpr).toFixed(1)},${ys(p.tpr).toFixed(1)}`).join(' ');
   body += `<polyline points="${pts}" fill="none" stroke="#1f77b4" stroke-width="2"/>`;
   body += `<circle cx="${xs(metrics.fpr)}" cy="${ys(metrics.tpr)}" r="5" fill="#d62728"/>`;
-  body += `<text x="${xs(metrics.fpr) + 10}" y="${ys(metrics.tpr) + 16}">FPR ${fmt(metrics.fpr)}, TPR ${fmt(metrics.tpr)}</text>`;
+  body += `<text x="${xs(metrics.fpr) + 10}" y="${ys(metrics.tpr) - 10}">FPR ${fmt(metrics.fpr)}, TPR ${fmt(metrics.tpr)}</text>`;
   body += `<text x="${W - M.right - 10}" y="${H - M.bottom - 12}" text-anchor="end">AUC ${fmt(metrics.auc, 4)}</text>`;
   return frame(
     'ROC curve (anomalous = positive)',
