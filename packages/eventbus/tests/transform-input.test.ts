@@ -170,6 +170,15 @@ describe('Function: validateTargetInput', () => {
       { InputTransformer: { InputPathsMap: paths, InputTemplate: '{<state>: 1}' } },
       /placeholder <state> as an object key/,
     );
+    rejects(
+      { InputTransformer: { InputPathsMap: paths, InputTemplate: '{"id-<state>" : 1}' } },
+      /placeholder <state> as an object key/,
+    );
+    expect(() =>
+      validateTargetInput({
+        InputTransformer: { InputPathsMap: paths, InputTemplate: '{"k": "<state>:<instance>"}' },
+      }),
+    ).not.toThrow();
   });
 });
 

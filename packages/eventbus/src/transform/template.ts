@@ -18,10 +18,17 @@ export interface Slot {
   isKey: boolean;
 }
 
-/** Finds the placeholders of a template, noting which sit inside JSON strings. */
+const followedByColon = (template: string, at: number): boolean =>
+  /^\s*:/.test(template.slice(at, at + 64));
+
+/**
+ * Finds the placeholders of a template, noting which sit inside JSON strings and which stand
+ * as (or inside) an object key.
+ */
 export function scanTemplate(template: string): Slot[] {
   const slots: Slot[] = [];
   let inString = false;
+  let stringSlots: Slot[] = [];
   for (let i = 0; i < template.length; i++) {
     const ch = template[i];
     if (inString && ch === '\\') {
@@ -29,7 +36,11 @@ export function scanTemplate(template: string): Slot[] {
       continue;
     }
     if (ch === '"') {
+      if (inString && followedByColon(template, i + 1)) {
+        for (const slot of stringSlots) slot.isKey = true;
+      }
       inString = !inString;
+      stringSlots = [];
       continue;
     }
     if (ch !== '<') continue;
@@ -37,8 +48,15 @@ export function scanTemplate(template: string): Slot[] {
     const m = PLACEHOLDER.exec(template);
     if (m === null) continue;
     const end = i + m[0].length;
-    const isKey = !inString && /^\s*:/.test(template.slice(end, end + 64));
-    slots.push({ start: i, end, name: m[1] as string, inString, isKey });
+    const slot: Slot = {
+      start: i,
+      end,
+      name: m[1] as string,
+      inString,
+      isKey: !inString && followedByColon(template, end),
+    };
+    slots.push(slot);
+    if (inString) stringSlots.push(slot);
     i = end - 1;
   }
   return slots;
