@@ -141,3 +141,22 @@ describe('Function: parseLogObject (VPC Flow Logs v3–v8 fields)', () => {
     });
   });
 });
+
+describe('Function: parseLogObject (CloudWatch Logs via Firehose to S3)', () => {
+  it('reads concatenated gzip members of CloudWatch documents, skipping control messages', async () => {
+    // Prepare
+    const doc = await readFixture('vpc-flow-raw/valid_vpc_flow_cw.json');
+    const control = Buffer.from(
+      JSON.stringify({ messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logEvents: [] }),
+    );
+    const object = Buffer.concat([gzipSync(doc), gzipSync(control), gzipSync(doc)]);
+    // Act
+    const { records, summary } = await parseAll(object);
+    // Assess
+    expect(summary).toMatchObject({ format: 'aws-vpc-flow-cloudwatch', read: 4, rejected: 0 });
+    expect(records[1]).toMatchObject({
+      activity_id: 5,
+      cloud: { account: { uid: '123456789010' } },
+    });
+  });
+});
