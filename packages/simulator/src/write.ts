@@ -74,26 +74,39 @@ export async function simulate(options: SimulateToFolderOptions): Promise<Simula
     await rm(path, { recursive: true, force: true });
   }
   await mkdir(out, { recursive: true });
-  const made = new Set<string>();
+  // Writes run on the thread pool while the next windows are generated; at most 16 in flight.
+  const made = new Map<string, Promise<unknown>>();
+  const inFlight = new Set<Promise<void>>();
   const phases: Record<Phase, PhaseSummary> = { history: empty(), live: empty() };
   let count = 0;
   for await (const o of sim.objects()) {
     const path = join(out, o.phase, o.key);
     const dir = dirname(path);
-    if (!made.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      made.add(dir);
+    let ready = made.get(dir);
+    if (!ready) {
+      ready = mkdir(dir, { recursive: true });
+      made.set(dir, ready);
     }
-    await writeFile(path, o.body);
+    const write = ready
+      .then(() => writeFile(path, o.body))
+      .then(() => {
+        count++;
+        options.onObject?.({ key: o.key, phase: o.phase, records: o.records, objects: count });
+      });
+    inFlight.add(write);
+    void write.then(
+      () => inFlight.delete(write),
+      () => undefined,
+    );
     const p = phases[o.phase];
     p.objects++;
     p.records += o.records;
     p.bytes += o.body.length;
     if (o.type === 'aws-vpc-flow') p.flowRecords += o.records;
     else p.dnsRecords += o.records;
-    count++;
-    options.onObject?.({ key: o.key, phase: o.phase, records: o.records, objects: count });
+    if (inFlight.size >= 16) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
   const truth = sim.groundTruth();
   const paths = {
     history: join(out, 'history'),

@@ -1,4 +1,5 @@
 import {
+  INCIDENT_KINDS,
   type IncidentKind,
   InvalidOptionError,
   resolveIncidents,
@@ -6,7 +7,7 @@ import {
   SimulatorError,
   simulate,
 } from '@lakewatch/simulator';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
 
@@ -60,8 +61,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
   program
     .command('simulate')
     .description(
-      'simulate an AWS environment: raw VPC Flow Logs v5 and Route 53 Resolver query logs as AWS\n' +
-        'delivers them to S3, with injected incidents and their ground truth (ground-truth.json)',
+      'simulate an AWS environment: raw VPC Flow Logs v5 and Route 53 Resolver query logs as AWS delivers them to S3, with injected incidents and their ground truth',
     )
     .requiredOption(
       '--out <dir>',
@@ -76,7 +76,14 @@ export function registerSimulate(program: Command, io: CliIo): void {
       number('--live-minutes'),
       60,
     )
-    .option('--incidents <list>', `all | none | comma-separated kinds`, incidents, incidents('all'))
+    .addOption(
+      new Option(
+        '--incidents <list>',
+        `all | none | comma-separated kinds: ${INCIDENT_KINDS.join(', ')}`,
+      )
+        .argParser(incidents)
+        .default(incidents('all'), 'all'),
+    )
     .option(
       '--object-minutes <m>',
       'minutes per log object (5 or 10)',
