@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LogObjectIngestedV1, NetworkPairsObservedV1 } from '@lakewatch/contracts';
+import type { EventBus, InMemoryBus, PublishResult, PutEventsEntry } from '@lakewatch/eventbus';
 import type { SqsEvent } from '@lakewatch/service-kit';
 
 /** Folder of the fixtures. */
@@ -99,5 +101,37 @@ export function dnsRecord(o: {
     },
     query: { hostname: o.hostname, type: o.queryType ?? 'A', class: 'IN' },
     answers: o.answers,
+  };
+}
+
+/** A bus that refuses every entry (EventBridge down, throttled for good): a crash before publishing. */
+export class DownBus implements EventBus {
+  calls = 0;
+  async publish(entries: readonly PutEventsEntry[]): Promise<PublishResult> {
+    this.calls++;
+    return {
+      entries: entries.map(() => ({
+        ok: false as const,
+        errorCode: 'InternalFailure',
+        errorMessage: 'the bus is down',
+        attempts: 1,
+      })),
+      failedCount: entries.length,
+    };
+  }
+}
+
+/** The details of the events an in-memory bus received, by detail type. */
+export function published(bus: InMemoryBus): {
+  logs: LogObjectIngestedV1[];
+  batches: NetworkPairsObservedV1[];
+} {
+  return {
+    logs: bus.published
+      .filter((e) => e['detail-type'] === 'LogObjectIngested')
+      .map((e) => e.detail as unknown as LogObjectIngestedV1),
+    batches: bus.published
+      .filter((e) => e['detail-type'] === 'NetworkPairsObserved')
+      .map((e) => e.detail as unknown as NetworkPairsObservedV1),
   };
 }
