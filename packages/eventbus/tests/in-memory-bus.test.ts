@@ -150,7 +150,9 @@ describe('Class: InMemoryBus', () => {
     });
     // Act
     await bus.publish([entry('a', {})]);
-    await bus.publish([entry('a', {}, { EventBusName: 'custom' })]);
+    await bus.publish([
+      entry('a', {}, { EventBusName: 'arn:aws:events:us-east-1:123456789012:event-bus/custom' }),
+    ]);
     off();
     await bus.publish([entry('a', {})]);
     // Assess

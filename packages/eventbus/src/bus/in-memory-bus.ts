@@ -44,6 +44,13 @@ export interface InMemoryBusOptions {
   onHandlerError?: 'throw' | 'record';
 }
 
+/** A bus named by name or ARN (`arn:aws:events:…:event-bus/<name>`); none is the default bus. */
+function busName(nameOrArn: string | undefined): string {
+  if (nameOrArn === undefined) return 'default';
+  const at = nameOrArn.startsWith('arn:') ? nameOrArn.lastIndexOf(':event-bus/') : -1;
+  return at < 0 ? nameOrArn : nameOrArn.slice(at + ':event-bus/'.length);
+}
+
 // EventBridge time has second precision: 2015-11-11T21:29:54Z
 const toEventTime = (d: Date): string => `${d.toISOString().slice(0, 19)}Z`;
 
@@ -90,7 +97,7 @@ export class InMemoryBus implements EventBus {
       }
       this.published.push(checked);
       results.push({ ok: true, eventId: checked.id, attempts: 1 });
-      await this.deliver(checked, entry.EventBusName ?? 'default');
+      await this.deliver(checked, busName(entry.EventBusName));
     }
     const newFailures = this.failures.slice(failuresBefore);
     if (newFailures.length > 0 && (this.options.onHandlerError ?? 'throw') === 'throw') {
@@ -136,9 +143,9 @@ export class InMemoryBus implements EventBus {
     };
   }
 
-  private async deliver(event: BusEvent, busName: string): Promise<void> {
+  private async deliver(event: BusEvent, bus: string): Promise<void> {
     for (const rule of [...this.rules.values()]) {
-      if ((rule.eventBusName ?? 'default') !== busName || !rule.compiled.matches(event)) continue;
+      if (busName(rule.eventBusName) !== bus || !rule.compiled.matches(event)) continue;
       try {
         await rule.handler(event);
       } catch (error) {
