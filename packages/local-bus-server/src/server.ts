@@ -51,34 +51,49 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer): void => {
       size += c.length;
-      if (size > limit) {
-        reject(
-          new ApiError(
-            'RequestEntityTooLargeException',
-            `Request body is larger than ${limit} bytes.`,
-            413,
-          ),
-        );
-        req.destroy();
-      } else chunks.push(c);
-    });
+      if (size <= limit) return void chunks.push(c);
+      // Answer now; the rest of the body is read and dropped so the client sees the answer.
+      req.off('data', onData);
+      req.resume();
+      reject(
+        new ApiError(
+          'RequestEntityTooLargeException',
+          `Request body is larger than ${limit} bytes.`,
+          413,
+        ),
+      );
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
+/** What `GET /health` reports: liveness plus the delivery backlog. */
+function health(engine: Engine): Record<string, unknown> {
+  return {
+    status: 'ok',
+    pendingDeliveries: engine.eventLog.pendingDeliveries,
+    deadLetters: engine.deadLetters.list().length,
+    eventBuses: engine.buses.size,
+    rules: [...engine.rules.values()].reduce((n, m) => n + m.size, 0),
+    archives: engine.archives.size,
+  };
+}
+
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
+  engine: Engine,
   ops: Map<string, Operations[string]>,
   o: ResolvedOptions,
 ): Promise<void> {
   const requestId = randomUUID();
   try {
     if (req.method === 'GET' && req.url === '/health')
-      return send(res, 200, { status: 'ok' }, requestId);
+      return send(res, 200, health(engine), requestId);
     if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/')
       throw new ApiError(
         'UnknownOperationException',
@@ -152,7 +167,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
     for (const [name, fn] of Object.entries(group(engine))) ops.set(`AWSEvents.${name}`, fn);
   for (const [name, fn] of Object.entries(deadLetterOperations(engine)))
     ops.set(`${LOCAL_TARGET_PREFIX}.${name}`, fn);
-  const server: Server = createServer((req, res) => void handle(req, res, ops, o));
+  const server: Server = createServer((req, res) => void handle(req, res, engine, ops, o));
   server.keepAliveTimeout = 65_000;
   try {
     await new Promise<void>((resolve, reject) => {
