@@ -26,6 +26,8 @@ export interface ServiceSpec {
   respBytes: number;
   /** Operator and ASN, for documentation and ground truth. */
   asn: string;
+  /** IP protocol number. @default 6 (TCP) */
+  protocol?: 6 | 17;
 }
 
 const A = 'AS16509 Amazon.com';
@@ -184,6 +186,21 @@ export const SAAS_SERVICES: readonly ServiceSpec[] = [
     4_800,
     A,
   ),
+  {
+    ...svc(
+      'ntp',
+      ['ntp.ubuntu.com'],
+      ['185.125.190.56/29'],
+      3,
+      123,
+      '-',
+      'nat',
+      76,
+      76,
+      'AS41231 Canonical',
+    ),
+    protocol: 17,
+  },
   svc('slack', ['hooks.slack.com'], ['52.89.0.0/20'], 4, 443, 'AMAZON', 'nat', 1_800, 600, A),
   svc(
     'datadog',

@@ -113,7 +113,7 @@ const ROLE_SERVICES: Record<InstanceRole, { always: string[]; some: string[] }> 
     some: ['stripe', 'slack', 'datadog', 'sentry', 'ubuntu'],
   },
   batch: { always: ['s3', 'dynamodb', 'sts', 'logs', 'ssm'], some: ['pypi', 'github', 'ubuntu'] },
-  bastion: { always: ['sts', 'ec2', 'ssm', 'ubuntu'], some: ['github', 'npm', 'pypi'] },
+  bastion: { always: ['sts', 'ec2', 'ssm', 'ubuntu', 'ntp'], some: ['github', 'npm', 'pypi'] },
   db: { always: [], some: [] },
 };
 

@@ -330,6 +330,7 @@ export function service(
       client: { ip: inst.ip, eni: inst.eni },
       server: { ip, awsService: aws },
       dport: svc.port,
+      protocol: svc.protocol ?? 6,
       reqBytes: rng.logNormal(svc.reqBytes * sizeFactor, 0.7),
       respBytes: rng.logNormal(svc.respBytes * sizeFactor, 0.9),
       start: t,

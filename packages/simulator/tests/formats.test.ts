@@ -20,6 +20,7 @@ describe('Function: createSimulation (formats)', () => {
     expect(text).toContain(' NODATA ');
     expect(text).toMatch(/ REJECT OK /);
     expect(text).toMatch(/ egress 7\n/); // gateway endpoint to S3
+    expect(text).toMatch(/ 123 17 \d+ \d+ /); // NTP over UDP
     expect(text).toMatch(/ S3 - ingress -\n/); // S3 responses name the service
     expect(text).toMatch(/ - 19 IPv4 /); // managed interfaces (no instance) answer SYN-ACK+FIN
   });
