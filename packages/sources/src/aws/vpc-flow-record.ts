@@ -1,32 +1,40 @@
 import type { OcsfRecord } from '@lakewatch/shared';
 import { isoTime, type ParseContext, RecordRejection } from '../context.js';
+import type { FieldSource } from './fields.js';
 import { F, VPC_FLOW_FIELDS, type VpcFlowLayout } from './vpc-flow-fields.js';
 
 const PROFILES = ['cloud', 'security_control', 'datetime'];
 const CLASS_NAME = 'Network Activity';
 
-function col(parts: readonly string[], layout: VpcFlowLayout, field: number): string | undefined {
+function col(parts: FieldSource, layout: VpcFlowLayout, field: number): string | undefined {
   const c = layout.column[field]!;
-  return c < 0 ? undefined : parts[c];
+  return c < 0 ? undefined : parts.text(c);
 }
 
 /** {@link col} for low-cardinality fields, interned so records share the strings. */
 function low(
-  parts: readonly string[],
+  parts: FieldSource,
   layout: VpcFlowLayout,
   field: number,
   ctx: ParseContext,
 ): string | undefined {
   const c = layout.column[field]!;
-  return c < 0 ? undefined : ctx.intern(parts[c]!);
+  return c < 0 ? undefined : ctx.intern(parts.text(c));
 }
 
-function int(parts: readonly string[], layout: VpcFlowLayout, field: number, name: string) {
-  const v = col(parts, layout, field);
-  if (v === undefined || v === '-' || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0)
-    throw new RecordRejection('bad-number', name, v, `${name} must be a whole number, got '${v}'`);
+function int(parts: FieldSource, layout: VpcFlowLayout, field: number, name: string) {
+  const c = layout.column[field]!;
+  if (c < 0 || parts.none(c)) return undefined;
+  const n = parts.uint(c);
+  if (Number.isNaN(n)) {
+    const v = parts.text(c);
+    throw new RecordRejection(
+      'bad-number',
+      name,
+      v,
+      `field ${c + 1} '${name}' is not a whole number: '${v}'`,
+    );
+  }
   return n;
 }
 
@@ -74,7 +82,7 @@ const BOUNDARY: Record<string, [number, string]> = {
  * as Amazon Security Lake does. Throws {@link RecordRejection} for a bad field.
  */
 export function vpcFlowRecord(
-  parts: readonly string[],
+  parts: FieldSource,
   layout: VpcFlowLayout,
   ctx: ParseContext,
   uid: string,
@@ -292,7 +300,7 @@ const UNMAPPED_FIELDS = [
 ];
 
 function unmappedFields(
-  parts: readonly string[],
+  parts: FieldSource,
   layout: VpcFlowLayout,
   ctx: ParseContext,
 ): Record<string, string> | undefined {
@@ -301,12 +309,12 @@ function unmappedFields(
   for (const f of UNMAPPED_FIELDS) {
     const c = layout.column[f]!;
     if (c >= 0) {
-      key += `${f}=${parts[c]}\u0001`;
+      key += `${f}=${parts.text(c)}\u0001`;
       any = true;
     }
   }
   for (const e of layout.extra) {
-    key += `${e.name}=${parts[e.column]}\u0001`;
+    key += `${e.name}=${parts.text(e.column)}\u0001`;
     any = true;
   }
   if (!any) return undefined;
@@ -314,9 +322,9 @@ function unmappedFields(
     const out: Record<string, string> = {};
     for (const f of UNMAPPED_FIELDS) {
       const c = layout.column[f]!;
-      if (c >= 0) out[NAMES[f]!] = parts[c]!;
+      if (c >= 0) out[NAMES[f]!] = parts.text(c);
     }
-    for (const e of layout.extra) out[e.name] = parts[e.column]!;
+    for (const e of layout.extra) out[e.name] = parts.text(e.column);
     return out;
   });
 }

@@ -1,6 +1,7 @@
 import type { ParseContext } from '../context.js';
 import { RecordRejection } from '../context.js';
 import type { ParseBatch } from '../types.js';
+import { ArrayFields, LineFields } from './fields.js';
 import {
   isVpcFlowHeader,
   layoutFromNames,
@@ -9,6 +10,9 @@ import {
   vpcFlowLayout,
 } from './vpc-flow-fields.js';
 import { vpcFlowRecord } from './vpc-flow-record.js';
+
+/** Reused for every line: parsing is synchronous, one line at a time. */
+const LINE = new LineFields();
 
 /** Parses one VPC flow line (already split) into the context: a record or a reject. */
 export function vpcFlowLine(
@@ -19,12 +23,13 @@ export function vpcFlowLine(
   uid: string,
   accountFallback?: string,
 ): void {
-  const parts = line.split(' ');
-  if (parts.length !== layout.width) {
+  const parts = LINE;
+  const count = parts.scan(line);
+  if (count !== layout.width) {
     ctx.reject({
       line: lineNo,
       reason: 'field-count',
-      message: `expected ${layout.width} space-separated fields (${layout.names.join(' ')}), got ${parts.length}`,
+      message: `expected ${layout.width} space-separated fields (${layout.names.join(' ')}), got ${count}`,
       raw: line,
     });
     return;
@@ -103,7 +108,7 @@ export function vpcFlowObject(
     layout = layoutFromNames(keys.map((k) => k.replaceAll('-', '_').toLowerCase()));
     layouts.set(key, layout);
   }
-  const parts = keys.map((k) => String(row[k]));
+  const parts = new ArrayFields(keys.map((k) => String(row[k])));
   try {
     ctx.record(vpcFlowRecord(parts, layout, ctx, ctx.uid(rowNo)), rowNo);
   } catch (e) {
