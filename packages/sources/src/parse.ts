@@ -29,6 +29,11 @@ const HEAD_BYTES = 65536;
  *
  * Throws {@link UnreadableInputError} (while iterating) when the object cannot be read at all:
  * unknown format, corrupt compression at the start, unreadable Parquet footer.
+ *
+ * @example
+ * const result = parseLogObject(createReadStream('flows.log.gz'), { sourceUri: 's3://b/k' });
+ * for await (const { records, rejects } of result) lake.write(records, rejects);
+ * result.summary(); // { format: 'aws-vpc-flow', read: 1000, normalized: 998, rejected: 2, … }
  */
 export function parseLogObject(
   input: AsyncIterable<Uint8Array>,
