@@ -23,7 +23,9 @@ function flatten(
   out: FlatLeaf[],
 ): void {
   if (Array.isArray(node)) {
-    node.forEach((el, i) => flatten(el, path, new Map([...positions, [node, i]]), out));
+    node.forEach((el, i) => {
+      flatten(el, path, new Map([...positions, [node, i]]), out);
+    });
   } else if (typeof node === 'object' && node !== null) {
     for (const [k, v] of Object.entries(node))
       flatten(v, path === '' ? k : `${path}.${k}`, positions, out);
