@@ -278,6 +278,28 @@ describe('Function: createModelServer (container contract and readiness)', () =>
     }
   });
 
+  it('answers a body over the limit on /invocations with 413, naming the limit', async () => {
+    // Prepare
+    const server = createModelServer({ model, bodyLimit: 1000 });
+    const url = await server.listen();
+    try {
+      // Act
+      const answer = await fetch(`${url}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: 'alice,10.0.0.1\n'.repeat(100),
+      });
+
+      // Assess
+      expect(answer.status).toBe(413);
+      expect(await answer.text()).toBe(
+        'Request body of 1500 bytes exceeds the 1000-byte payload limit of InvokeEndpoint: split the pairs into smaller requests',
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it('throttles above maxInvocationsPerSecond with ThrottlingException, which the SDK retries', async () => {
     // Prepare
     const server = createModelServer({ model, maxInvocationsPerSecond: 2 });
