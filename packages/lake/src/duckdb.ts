@@ -26,6 +26,11 @@ export interface DuckDbOptions {
    * @default `<os tmp>/lakewatch-duckdb`
    */
   tempDirectory?: string;
+  /**
+   * Keep the order of rows of a query without ORDER BY (costs memory in parallel plans).
+   * @default false
+   */
+  preserveInsertionOrder?: boolean;
 }
 
 /**
@@ -40,7 +45,7 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDb> {
     memory_limit: options.memoryLimit ?? '256MB',
     threads: String(options.threads ?? 2),
     temp_directory: options.tempDirectory ?? join(tmpdir(), 'lakewatch-duckdb'),
-    preserve_insertion_order: 'false',
+    preserve_insertion_order: options.preserveInsertionOrder ? 'true' : 'false',
   });
   const connection = await instance.connect();
   return {

@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import type { PartitionKey } from './layout.js';
 import type { CompiledSchema } from './schema/compile.js';
 
-/** The rows of one partition and class, buffered in memory and spilled to a local file. */
+const APPEND_CHARS = 1 << 20;
+/** How far behind the newest row a spill stops (flow logs arrive up to minutes out of order). */
+export const SPILL_HOLD_MS = 15 * 60_000;
+
+/**
+ * The rows of one partition and class for one Parquet object: held in memory and sorted by
+ * time there (V8's sort is a merge sort that is nearly linear on the near-ordered rows logs
+ * have), or, when the writer's memory budget runs out, spilled to a local spool file in
+ * sorted pieces; the object is then sorted by DuckDB only if the pieces overlap in time.
+ */
 export class PartitionSpool {
   readonly key: PartitionKey;
   readonly compiled: CompiledSchema;
@@ -11,13 +20,16 @@ export class PartitionSpool {
   /** Position of this chunk among the partition's objects of one ingest. */
   readonly seq: number;
   rows = 0;
-  /** Whether rows arrived in time order (then writing needs no sort). */
+  /** Whether the spool file holds its rows in time order (then writing needs no sort). */
   sorted = true;
   minTime = Number.POSITIVE_INFINITY;
   maxTime = Number.NEGATIVE_INFINITY;
-  private chunks: string[] = [];
-  /** Characters buffered (an approximation of bytes, enough to bound memory). */
+  /** Characters held in memory. */
   buffered = 0;
+  private pending: string[] = [];
+  private times: number[] = [];
+  private inOrder = true;
+  private fileMax = Number.NEGATIVE_INFINITY;
 
   constructor(key: PartitionKey, compiled: CompiledSchema, dir: string, n: number, seq: number) {
     this.key = key;
@@ -26,11 +38,16 @@ export class PartitionSpool {
     this.seq = seq;
   }
 
-  /** Adds one flattened row; returns the characters it added to the buffer. */
+  /** Adds one flattened row; returns the characters it added to memory. */
   add(row: string, time: number): number {
-    this.chunks.push(row);
+    const last =
+      this.times.length === 0
+        ? Number.NEGATIVE_INFINITY
+        : (this.times[this.times.length - 1] as number);
+    if (time < last) this.inOrder = false;
+    this.pending.push(row);
+    this.times.push(time);
     this.rows++;
-    if (time < this.maxTime) this.sorted = false;
     if (time < this.minTime) this.minTime = time;
     if (time > this.maxTime) this.maxTime = time;
     const n = row.length + 1;
@@ -38,14 +55,50 @@ export class PartitionSpool {
     return n;
   }
 
-  /** Appends the buffered rows to the spool file; returns the characters released. */
-  async flush(): Promise<number> {
-    if (this.chunks.length === 0) return 0;
-    const text = `${this.chunks.join('\n')}\n`;
-    const released = this.buffered;
-    this.chunks = [];
+  /**
+   * Appends the rows held in memory, sorted by time, to the spool file; returns the
+   * characters released. With `keepRecent`, rows within {@link SPILL_HOLD_MS} of the newest
+   * stay in memory, so that rows arriving a little out of order still land in time order.
+   */
+  async spill(keepRecent = false): Promise<number> {
+    const count = this.pending.length;
+    if (count === 0) return 0;
+    const rows = this.pending;
+    const times = this.times;
+    const order = Array.from({ length: count }, (_, i) => i);
+    if (!this.inOrder) order.sort((a, b) => (times[a] as number) - (times[b] as number));
+    let cut = count;
+    if (keepRecent) {
+      const limit = (times[order[count - 1] as number] as number) - SPILL_HOLD_MS;
+      while (cut > 0 && (times[order[cut - 1] as number] as number) > limit) cut--;
+      if (cut === 0) cut = count;
+    }
+    if ((times[order[0] as number] as number) < this.fileMax) this.sorted = false;
+    this.fileMax = Math.max(this.fileMax, times[order[cut - 1] as number] as number);
+    this.pending = [];
+    this.times = [];
+    this.inOrder = true;
+    const before = this.buffered;
     this.buffered = 0;
-    await appendFile(this.path, text);
-    return released;
+    for (let i = cut; i < count; i++) {
+      const k = order[i] as number;
+      this.pending.push(rows[k] as string);
+      this.times.push(times[k] as number);
+      this.buffered += (rows[k] as string).length + 1;
+    }
+    let piece: string[] = [];
+    let chars = 0;
+    for (let i = 0; i < cut; i++) {
+      const row = rows[order[i] as number] as string;
+      piece.push(row);
+      chars += row.length + 1;
+      if (chars > APPEND_CHARS) {
+        await appendFile(this.path, `${piece.join('\n')}\n`);
+        piece = [];
+        chars = 0;
+      }
+    }
+    if (piece.length > 0) await appendFile(this.path, `${piece.join('\n')}\n`);
+    return before - this.buffered;
   }
 }

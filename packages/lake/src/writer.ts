@@ -47,14 +47,16 @@ export interface LakeIngestOptions {
    */
   force?: boolean;
   /**
-   * Characters of rows buffered in memory before spilling to the local spool files.
-   * @default 16 MiB
+   * Characters of rows held in memory (where they are sorted) before the largest partitions
+   * are spilled to local spool files.
+   * @default 32 Mi
    */
   maxBufferChars?: number;
   /**
    * Rows per Parquet object: a partition with more rows in one ingest is written as several
-   * objects, each sorted by time. Bounds the memory a sort needs, whatever the input size.
-   * @default 250000
+   * objects, each sorted by time (checked after each batch, so an object may hold up to one
+   * batch more). Bounds the memory a sort needs, whatever the input size.
+   * @default 100000
    */
   maxRowsPerObject?: number;
   /**
@@ -62,7 +64,7 @@ export interface LakeIngestOptions {
    * @default the OS temporary folder
    */
   tempDirectory?: string;
-  /** DuckDB settings for writing Parquet. @default {@link openDuckDb}'s */
+  /** DuckDB settings for writing Parquet. @default one thread, insertion order kept, else {@link openDuckDb}'s */
   duckdb?: DuckDbOptions;
 }
 
@@ -176,10 +178,9 @@ export class LakeIngest {
       const problem = this.addRecord(record);
       if (problem) await this.rejects.add(problem);
     }
-    if (this.buffered > (this.options.maxBufferChars ?? 16 * 1024 * 1024)) await this.flush();
     for (const [id, p] of this.partitions) {
-      if (p.rows < (this.options.maxRowsPerObject ?? 250_000)) continue;
-      this.buffered -= await p.flush();
+      if (p.rows < (this.options.maxRowsPerObject ?? 100_000)) continue;
+      this.buffered -= await p.spill();
       this.partitions.set(
         id,
         new PartitionSpool(p.key, p.compiled, this.dir, this.partitionCount++, p.seq + 1),
@@ -187,6 +188,13 @@ export class LakeIngest {
       if (this.last?.p === p) this.last = undefined;
       this.enqueue(p);
     }
+    // Over the memory budget: spill the partitions holding the most rows.
+    const budget = this.options.maxBufferChars ?? 32 * 1024 * 1024;
+    if (this.buffered > budget)
+      for (const p of [...this.partitions.values()].sort((a, b) => b.buffered - a.buffered)) {
+        this.buffered -= await p.spill(true);
+        if (this.buffered < budget / 2) break;
+      }
     // Backpressure: at most two chunks waiting for DuckDB.
     if (this.queued > 2) await this.chain;
     if (this.failure) throw this.failure;
@@ -318,10 +326,6 @@ export class LakeIngest {
     return c;
   }
 
-  private async flush(): Promise<void> {
-    for (const p of this.partitions.values()) this.buffered -= await p.flush();
-  }
-
   /**
    * Writes the Parquet objects, the rejects and the manifest; returns the manifest.
    * `format` (known only once the parser has detected it) goes into the manifest.
@@ -331,9 +335,10 @@ export class LakeIngest {
     if (this.done) throw new LakeError(`ingest ${this.ingestId} was already committed or aborted`);
     this.done = true;
     try {
-      await this.flush();
-      for (const p of [...this.partitions.values()].sort((a, b) => (a.path < b.path ? -1 : 1)))
+      for (const p of [...this.partitions.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+        this.buffered -= await p.spill();
         if (p.rows > 0) this.enqueue(p);
+      }
       this.partitions.clear();
       await this.chain;
       if (this.failure) throw this.failure;
@@ -383,13 +388,18 @@ export class LakeIngest {
 
   /** Sorts one spooled chunk by time and writes it as a zstd Parquet object. */
   private async convert(p: PartitionSpool): Promise<ManifestObject> {
-    this.db ??= openDuckDb({ tempDirectory: join(this.dir, 'duckdb'), ...this.options.duckdb });
+    // Insertion order kept: a spool already in time order is written without a sort.
+    this.db ??= openDuckDb({
+      tempDirectory: join(this.dir, 'duckdb'),
+      preserveInsertionOrder: true,
+      ...this.options.duckdb,
+    });
     const db = await this.db;
     const out = `${p.path}.parquet`;
     const c = p.compiled;
     try {
       await db.connection.run(
-        `COPY (SELECT ${c.selectList} FROM read_csv(${sqlString(p.path)}, columns = ${c.csvColumns}, delim = '\x1f', quote = '"', escape = '"', header = false, auto_detect = false, allow_quoted_nulls = false, max_line_size = 2097152)${p.sorted ? '' : ' ORDER BY "time"'}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY (SELECT ${c.selectList} FROM read_csv(${sqlString(p.path)}, columns = ${c.csvColumns}, delim = '\x1f', quote = '"', escape = '"', header = false, auto_detect = false, allow_quoted_nulls = false, max_line_size = 2097152)${p.sorted ? '' : ' ORDER BY "time"'}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 32768)`,
       );
     } catch (cause) {
       throw new LakeError(

@@ -83,29 +83,29 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
       (n, t) => n + (typeof t === 'object' && 'struct' in t ? countLeaves(t.struct) : 1),
       0,
     );
-  // `parent` is known to be an object here. Every leaf but the very first writes a separator
-  // before its value; a missing struct writes its leaves' separators in one go.
+  // Each leaf's text goes to its slot of a reused array, joined once per record: one flat
+  // string per row and little garbage (string concatenation would build a rope per row).
+  // `parent` is known to be an object here; a missing struct empties its slots in one loop.
   const walk = (fields: StructFields, parent: string, top: boolean): void => {
     for (const [name, type] of Object.entries(fields)) {
       const access = `${parent}[${JSON.stringify(name)}]`;
-      const sep = leaves.length === 0 ? '' : 'o+="\\x1f";';
       if (typeof type === 'object' && 'struct' in type) {
         const v = `v${vars++}`;
-        const n = countLeaves(type.struct);
-        const empty = '\\x1f'.repeat(leaves.length === 0 ? n - 1 : n);
+        const first = leaves.length;
         code += `const ${v}=${access};\nif(${v}!==null&&typeof ${v}==='object'){\n`;
         walk(type.struct, v, false);
-        code += `}else o+="${empty}";\n`;
+        code += `}else for(let i=${first};i<${first + countLeaves(type.struct)};i++)a[i]="";\n`;
         continue;
       }
+      const slot = `a[${leaves.length}]`;
       const encoder = typeof type === 'string' ? ENCODER_OF[type] : 'encStructList';
       const base =
         top && type === 'DATETIME' && name.endsWith('_dt') ? name.slice(0, -3) : undefined;
       if (base !== undefined && fields[base] === 'BIGINT') {
         // The `<base>` milliseconds win in SQL (COALESCE): skip parsing the text twin then.
         const b = `${parent}[${JSON.stringify(base)}]`;
-        code += `${sep}if(!Number.isInteger(${b}))o+=${encoder}(${access},st);\n`;
-      } else code += `${sep}o+=${encoder}(${access},st);\n`;
+        code += `${slot}=Number.isInteger(${b})?"":${encoder}(${access},st);\n`;
+      } else code += `${slot}=${encoder}(${access},st);\n`;
       leaves.push({ index: leaves.length, type });
     }
   };
@@ -122,7 +122,7 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
     'encMap',
     'encStructList',
     'st',
-    `return function flatten(r){let o="";\n${code}return o;};`,
+    `const a=new Array(${leaves.length}).fill("");\nreturn function flatten(r){\n${code}return a.join("\\x1f");};`,
   ) as (...args: unknown[]) => (record: unknown) => string;
   const flatten = factory(
     encVarchar,
