@@ -41,7 +41,7 @@ export class LandingWatcher {
   private readonly seen = new Map<string, Seen>();
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> = Promise.resolve();
-  private stopped = true;
+  private stopped = false;
   private readonly now: () => number;
 
   constructor(private readonly options: LandingWatcherOptions) {
