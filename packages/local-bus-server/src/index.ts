@@ -9,6 +9,7 @@ export type { Target } from './model.js';
 export { LOCAL_TARGET_PREFIX } from './ops/dead-letters.js';
 export type { LocalBusOptions } from './options.js';
 export {
+  isExtensionField,
   loadRoutingFile,
   parseRoutingFile,
   type RoutingArchive,

@@ -2,7 +2,7 @@ import type { Engine } from './engine.js';
 import { RoutingFileError } from './errors.js';
 import { compileEventPattern } from './matching.js';
 import type { Target } from './model.js';
-import { type RoutingFile, serviceArn } from './routing-file.js';
+import { isExtensionField, type RoutingFile, serviceArn } from './routing-file.js';
 
 /**
  * Creates or updates what a routing file names: buses, rules (pattern, state, and the
@@ -26,7 +26,10 @@ export function applyRouting(engine: Engine, file: RoutingFile): void {
       });
     for (const r of b.Rules) {
       const targets: Target[] = r.Targets.map(({ Service, Url, Arn, ...rest }) => ({
-        ...rest,
+        ...(Object.fromEntries(Object.entries(rest).filter(([k]) => !isExtensionField(k))) as Omit<
+          Target,
+          'Arn'
+        >),
         Arn: Service ? serviceArn(region, account, Service) : (Url ?? Arn ?? ''),
       }));
       engine.putRule({

@@ -62,10 +62,18 @@ function obj(v: unknown, path: string): Obj {
   return v as Obj;
 }
 
+/** Fields named `x-…` belong to other readers of the file (notify, the CDK app): allowed, ignored. */
+export function isExtensionField(key: string): boolean {
+  return key.startsWith('x-');
+}
+
 function only(o: Obj, path: string, keys: readonly string[]): void {
   for (const k of Object.keys(o))
-    if (!keys.includes(k))
-      throw new RoutingFileError(path, `unknown field '${k}' (allowed: ${keys.join(', ')})`);
+    if (!keys.includes(k) && !isExtensionField(k))
+      throw new RoutingFileError(
+        path,
+        `unknown field '${k}' (allowed: ${keys.join(', ')}, or x-… for other readers)`,
+      );
 }
 
 function text(

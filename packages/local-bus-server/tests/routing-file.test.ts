@@ -42,6 +42,24 @@ const valid = (notifyUrl: string, webhookUrl: string) => ({
 });
 
 describe('Function: parseRoutingFile', () => {
+  it('allows x-… fields for other readers of the file and keeps them out of the targets', async () => {
+    // Prepare
+    const f: Untyped = valid('http://127.0.0.1:1/n', 'http://127.0.0.1:2/h');
+    f['x-notify'] = { channels: { soc: { kind: 'slack' } } };
+    f.EventBuses[0].Rules[0]['x-notify-channel'] = 'soc';
+    f.EventBuses[0].Rules[0].Targets[0]['x-cdk'] = { reservedConcurrency: 2 };
+
+    // Act
+    const h = await startHarness({ routing: parseRoutingFile(f) });
+    const targets = await h.client.send(
+      new ListTargetsByRuleCommand({ Rule: 'risky-findings', EventBusName: 'lakewatch' }),
+    );
+    await h.close();
+
+    // Assess
+    expect(Object.keys(targets.Targets?.[0] ?? {}).sort()).toEqual(['Arn', 'Id', 'RetryPolicy']);
+  });
+
   it('accepts a valid file and normalizes patterns to JSON text', () => {
     const file = parseRoutingFile(valid('http://127.0.0.1:1/n', 'http://127.0.0.1:2/h'));
     expect(file.EventBuses[0]?.Rules[0]?.EventPattern).toBe(
