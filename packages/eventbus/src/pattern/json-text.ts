@@ -36,6 +36,11 @@ class Reader {
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.pos++;
       else break;
     }
+    if (t[this.pos] === '/') {
+      this.fail(
+        "Unexpected character ('/' (code 47)): maybe a (non-standard) comment? (not recognized as one since Feature 'ALLOW_COMMENTS' not enabled for parser)",
+      );
+    }
   }
 
   private fail(reason: string): never {
