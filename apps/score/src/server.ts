@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { createLogger, FileIdempotencyStore, startTargetServer } from '@lakewatch/service-kit';
+import { loadConfig } from './config.js';
+import { createScoreService } from './runtime.js';
+
+/**
+ * The score service as a local process: an HTTP target of the local bus on `PORT`, consuming
+ * NetworkPairsObserved and ModelPublished, idempotent on the event id across restarts.
+ */
+export async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('score', { level: config.logLevel });
+  const service = await createScoreService(config, logger);
+  const idempotency = new FileIdempotencyStore(join(config.stateDir, 'processed-events.log'));
+  const server = await startTargetServer({
+    accepts: ['NetworkPairsObserved', 'ModelPublished'],
+    handle: (event) => service.handle(event),
+    idempotency,
+    port: config.port,
+    host: config.host,
+    health: () => ({
+      service: 'score',
+      mode: config.mode,
+      publish: config.publish,
+      ...service.stats,
+    }),
+    logger,
+  });
+  logger.info(
+    { url: server.url, model: service.current.version, threshold: service.current.threshold },
+    'score listening',
+  );
+  // one line on stdout that process supervisors (lakewatch up, tests) read for the address
+  process.stdout.write(`${JSON.stringify({ service: 'score', url: server.url })}\n`);
+  const stop = async () => {
+    await server.close();
+    idempotency.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
