@@ -243,6 +243,9 @@ export const USER_RANGES: readonly string[] = [
 /** Office and VPN egress addresses the administrators SSH from. */
 export const ADMIN_RANGES: readonly string[] = ['198.51.100.0/26', '203.0.113.64/27'];
 
+/** On-premises networks that resolve VPC names through an inbound Resolver endpoint (over VPN). */
+export const ONPREM_RANGES: readonly string[] = ['172.20.0.0/16'];
+
 /** Internet background scanners (research scanners that hit every public address daily). */
 export const SCANNER_RANGES: readonly string[] = [
   '162.142.125.0/24',

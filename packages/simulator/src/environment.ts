@@ -1,6 +1,7 @@
 import {
   ADMIN_RANGES,
   AWS_SERVICES,
+  ONPREM_RANGES,
   SAAS_SERVICES,
   SCANNER_RANGES,
   type ServiceSpec,
@@ -88,6 +89,8 @@ export interface Vpc {
   endpoints: Eni[];
   /** Private DNS zone of the VPC (`<name>.internal.`). */
   zone: string;
+  /** The inbound Resolver endpoint on-premises clients query (first VPC only). */
+  inboundResolver?: { id: string; eni: string };
 }
 
 /** The whole simulated AWS estate and the outside world it talks to. */
@@ -101,6 +104,8 @@ export interface Environment {
   users: string[];
   admins: string[];
   scanners: string[];
+  /** On-premises clients that query through the inbound Resolver endpoint. */
+  onPrem: string[];
 }
 
 const ROLE_SERVICES: Record<InstanceRole, { always: string[]; some: string[] }> = {
@@ -229,6 +234,11 @@ export function buildEnvironment(options: ResolvedOptions): Environment {
     });
     vpcs.push(vpc);
   }
+  // Drawn from their own stream so that adding them changed nothing else.
+  const extra = rngFor(options.seed, 'environment', 'on-premises');
+  const first = vpcs[0];
+  if (first)
+    first.inboundResolver = { id: `rslvr-in-${extra.hex(17)}`, eni: `rni-${extra.hex(17)}` };
   return {
     region,
     accounts,
@@ -239,6 +249,7 @@ export function buildEnvironment(options: ResolvedOptions): Environment {
     users: pool(rng, USER_RANGES, 40 + options.instances * 60),
     admins: pool(rng, ADMIN_RANGES, 5),
     scanners: pool(rng, SCANNER_RANGES, 24),
+    onPrem: pool(extra, ONPREM_RANGES, 20),
   };
 }
 

@@ -18,8 +18,10 @@ export interface DnsQuery {
   srcaddr: string;
   srcport: number;
   transport: 'UDP' | 'TCP';
-  /** The instance that sent the query. */
-  instanceId: string;
+  /** The instance that sent the query; absent for queries through an inbound Resolver endpoint. */
+  instanceId?: string;
+  /** The inbound Resolver endpoint (and its network interface) that received the query. */
+  endpoint?: { id: string; eni: string };
 }
 
 /** The Route 53 Resolver query log format version AWS writes. */
@@ -45,7 +47,7 @@ export class DnsBuffer {
   add(q: DnsQuery): void {
     const ts = `${new Date(Math.floor(q.time / 1000) * 1000).toISOString().slice(0, 19)}Z`;
     this.lines.push(
-      `${this.prefix}${ts}","query_name":${JSON.stringify(q.name)},"query_type":"${q.type}","query_class":"IN","rcode":"${q.rcode}","answers":${JSON.stringify(q.answers)},"srcaddr":"${q.srcaddr}","srcport":"${q.srcport}","transport":"${q.transport}","srcids":{"instance":"${q.instanceId}"}}`,
+      `${this.prefix}${ts}","query_name":${JSON.stringify(q.name)},"query_type":"${q.type}","query_class":"IN","rcode":"${q.rcode}","answers":${JSON.stringify(q.answers)},"srcaddr":"${q.srcaddr}","srcport":"${q.srcport}","transport":"${q.transport}","srcids":${srcIds(q)}}`,
     );
   }
 
@@ -53,6 +55,12 @@ export class DnsBuffer {
   text(): string {
     return this.lines.length === 0 ? '' : `${this.lines.join('\n')}\n`;
   }
+}
+
+function srcIds(q: DnsQuery): string {
+  if (q.endpoint)
+    return `{"resolver_endpoint":"${q.endpoint.id}","resolver_network_interface":"${q.endpoint.eni}"}`;
+  return `{"instance":"${q.instanceId}"}`;
 }
 
 /**

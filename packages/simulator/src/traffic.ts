@@ -222,6 +222,23 @@ export function normalTraffic(ctx: WindowContext, topo: Topology, act: Activity)
         sport: 40000 + i,
       });
   }
+  // Offices resolve internal names through the inbound Resolver endpoint over the VPN.
+  if (vpc.inboundResolver)
+    for (let k = rng.poisson(3 * b * v); k > 0; k--) {
+      const t = ctx.at();
+      const target = rng.pick(vpc.instances);
+      const client = rng.pick(env.onPrem);
+      const r = rng.next();
+      if (r < 0.5) ctx.endpointQuery(client, `app.${vpc.zone}`, topo.appRecord, t);
+      else if (r < 0.75)
+        ctx.endpointQuery(
+          client,
+          topo.rdsName,
+          vpc.rds.map((x) => x.ip),
+          t,
+        );
+      else ctx.endpointQuery(client, `${target.name}.${vpc.zone}`, [target.ip], t);
+    }
   // The SSM agent on every instance that resolves names polls the interface endpoint.
   for (const inst of vpc.instances)
     if (inst.services.includes('ssm') && rng.chance(Math.min(1, 0.9 * v)))

@@ -359,6 +359,24 @@ export class WindowContext {
     }
     return n;
   }
+
+  /** Logs a query from an on-premises client through the VPC's inbound Resolver endpoint. */
+  endpointQuery(srcaddr: string, name: string, ips: readonly string[], time: number): number {
+    const ep = this.vpc.inboundResolver;
+    if (!ep) return 0;
+    this.dns.add({
+      time: time * 1000 + this.rng.int(1000),
+      name,
+      type: 'A',
+      rcode: 'NOERROR',
+      answers: ips.map((ip) => ({ Rdata: ip, Type: 'A', Class: 'IN' as const })),
+      srcaddr,
+      srcport: this.rng.range(1024, 65535),
+      transport: 'UDP',
+      endpoint: ep,
+    });
+    return 1;
+  }
 }
 
 /** The path of traffic leaving `eni` for the internet: Nitro instances report 8, managed ENIs 2. */

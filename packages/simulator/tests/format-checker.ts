@@ -203,8 +203,15 @@ function checkQuery(
     return 'srcport';
   if (q.transport !== 'UDP' && q.transport !== 'TCP') return 'transport';
   const ids = q.srcids as Record<string, unknown>;
-  if (Object.keys(ids).join() !== 'instance' || !/^i-[0-9a-f]{17}$/.test(String(ids.instance)))
-    return 'srcids';
+  const keys = Object.keys(ids).join();
+  if (keys === 'instance') {
+    if (!/^i-[0-9a-f]{17}$/.test(String(ids.instance))) return 'srcids.instance';
+  } else if (keys === 'resolver_endpoint,resolver_network_interface') {
+    if (!/^rslvr-in-[0-9a-f]{17}$/.test(String(ids.resolver_endpoint)))
+      return 'srcids.resolver_endpoint';
+    if (!/^rni-[0-9a-f]{17}$/.test(String(ids.resolver_network_interface)))
+      return 'srcids.resolver_network_interface';
+  } else return `srcids ${keys}`;
   return undefined;
 }
 

@@ -41,6 +41,9 @@ describe('Function: createSimulation (formats)', () => {
     const text = dns.map((o) => o.text).join('');
     expect(text).toContain('"query_type":"AAAA","query_class":"IN","rcode":"NOERROR","answers":[]');
     expect(text).toContain('.rds.amazonaws.com."');
+    expect(text).toMatch(
+      /"srcids":\{"resolver_endpoint":"rslvr-in-[0-9a-f]{17}","resolver_network_interface":"rni-[0-9a-f]{17}"\}/,
+    );
   });
 
   it('names every object as AWS does, dated by the end of its window, in time order', async () => {

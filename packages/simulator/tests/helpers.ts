@@ -82,11 +82,11 @@ export function pairsOf(objects: Collected[]): Record<'source' | 'peer' | 'dns',
       for (const line of text.split('\n')) {
         if (line === '') continue;
         const q = JSON.parse(line) as {
-          srcids: { instance: string };
+          srcids: { instance?: string };
           answers: { Rdata: string; Type: string }[];
         };
         for (const a of q.answers)
-          if (a.Type === 'A') out.dns.add(`${q.srcids.instance} ${a.Rdata}`);
+          if (a.Type === 'A' && q.srcids.instance) out.dns.add(`${q.srcids.instance} ${a.Rdata}`);
       }
     }
   }
