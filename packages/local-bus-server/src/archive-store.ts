@@ -42,11 +42,11 @@ export class ArchiveFile {
     return this.log.size;
   }
 
-  /** Appends events durably. */
-  append(events: readonly ArchivedEvent[]): Promise<void> {
+  /** Appends events durably; `json` is the event's JSON text. */
+  append(events: ReadonlyArray<{ at: number; json: string }>): Promise<void> {
     if (this.trimming) return this.trimming.then(() => this.append(events));
     this.eventCount += events.length;
-    return this.log.append(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    return this.log.append(events.map((e) => `{"at":${e.at},"e":${e.json}}\n`).join(''));
   }
 
   /** Every archived event, oldest first. */

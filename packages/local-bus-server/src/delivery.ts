@@ -123,11 +123,18 @@ export class Delivery {
       );
     let body: string;
     try {
-      body = targetBody(target, job.event.event, {
-        ruleName: rule.name,
-        ruleArn: engine.ruleArn(rule),
-        ingestionTime: eventTime(new Date(job.event.acceptedAt)),
-      });
+      // Without Input / InputPath / InputTransformer the target gets the event as is.
+      const whole =
+        target.Input === undefined &&
+        target.InputPath === undefined &&
+        target.InputTransformer === undefined;
+      body = whole
+        ? (job.event.json ?? JSON.stringify(job.event.event))
+        : targetBody(target, job.event.event, {
+            ruleName: rule.name,
+            ruleArn: engine.ruleArn(rule),
+            ingestionTime: eventTime(new Date(job.event.acceptedAt)),
+          });
     } catch (e) {
       return this.deadLetter(job, target, `input transformation failed: ${(e as Error).message}`);
     }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type ArchivedEvent, ArchiveFile } from './archive-store.js';
+import { ArchiveFile } from './archive-store.js';
 import { type AccountInfo, ruleArn } from './arns.js';
 import { readControlState, writeControlState } from './control-store.js';
 import { DeadLetterStore } from './dead-letters.js';
@@ -174,9 +174,10 @@ export class Engine {
    */
   async publish(items: readonly Publication[]): Promise<LoggedEvent[]> {
     const now = Date.now();
-    const archived = new Map<LiveArchive, ArchivedEvent[]>();
-    for (const item of items) {
-      if (!item.archive) continue;
+    const json = items.map((i) => JSON.stringify(i.event));
+    const archived = new Map<LiveArchive, { at: number; json: string }[]>();
+    items.forEach((item, n) => {
+      if (!item.archive) return;
       for (const a of this.archives.values()) {
         if (a.bus !== item.bus || a.state !== 'ENABLED') continue;
         if (a.matcher && !a.matcher.matches(item.event)) continue;
@@ -185,14 +186,15 @@ export class Engine {
           list = [];
           archived.set(a, list);
         }
-        list.push({ at: now, e: item.event });
+        list.push({ at: now, json: json[n] as string });
       }
-    }
+    });
     const [logged] = await Promise.all([
       this.eventLog.append(
-        items.map((i) => ({
+        items.map((i, n) => ({
           bus: i.bus,
           event: i.event,
+          json: json[n] as string,
           acceptedAt: now,
           tasks: i.tasks,
           ...(i.deadLetterId ? { deadLetterId: i.deadLetterId } : {}),

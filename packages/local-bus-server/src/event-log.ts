@@ -25,6 +25,8 @@ export interface LoggedEvent {
   tasks: TaskRef[];
   /** The dead letter this record re-drives, if any. */
   deadLetterId?: string;
+  /** The event as JSON text, serialized once for the log, archives and delivery. */
+  json?: string;
 }
 
 /** What `open` recovered: events with the deliveries still owed. */
@@ -178,16 +180,11 @@ export class EventLog {
     const out: LoggedEvent[] = [];
     let text = '';
     for (const item of items) {
-      const logged: LoggedEvent = { ...item, seq: ++this.seq, segment: this.active };
-      const rec: StoredRecord = {
-        s: logged.seq,
-        b: item.bus,
-        a: item.acceptedAt,
-        e: item.event,
-        t: item.tasks,
-      };
-      if (item.deadLetterId) rec.d = item.deadLetterId;
-      text += `${JSON.stringify(rec)}\n`;
+      const json = item.json ?? JSON.stringify(item.event);
+      const logged: LoggedEvent = { ...item, json, seq: ++this.seq, segment: this.active };
+      // Same shape as StoredRecord, with the event's JSON text reused rather than re-serialized.
+      const d = item.deadLetterId ? `,"d":${JSON.stringify(item.deadLetterId)}` : '';
+      text += `{"s":${logged.seq},"b":${JSON.stringify(item.bus)},"a":${item.acceptedAt},"t":${JSON.stringify(item.tasks)}${d},"e":${json}}\n`;
       seg.pending += item.tasks.length;
       out.push(logged);
     }

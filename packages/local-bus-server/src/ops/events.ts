@@ -53,9 +53,10 @@ export const eventOperations: OperationsFactory = (engine): Operations => ({
     const accepted: Publication[] = [];
     const slots: number[] = [];
     const now = new Date();
+    const nowText = eventTime(now);
     for (const raw of entries) {
       const e = (raw ?? {}) as Input;
-      const res = buildEvent(e, now, engine.account);
+      const res = buildEvent(e, nowText, engine.account);
       if (!('id' in res)) {
         results.push(res);
         continue;
@@ -109,7 +110,7 @@ export const eventOperations: OperationsFactory = (engine): Operations => ({
   },
 });
 
-function buildEvent(e: Input, now: Date, a: AccountInfo): BusEvent | ResultEntry {
+function buildEvent(e: Input, nowText: string, a: AccountInfo): BusEvent | ResultEntry {
   for (const key of ['Source', 'DetailType', 'Detail'] as const) {
     const v = e[key];
     if (v === undefined || v === null || v === '')
@@ -124,11 +125,12 @@ function buildEvent(e: Input, now: Date, a: AccountInfo): BusEvent | ResultEntry
   }
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
     return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
-  let time = now;
+  let time = nowText;
   if (e.Time !== undefined && e.Time !== null) {
-    time = new Date(typeof e.Time === 'number' ? e.Time * 1000 : String(e.Time));
-    if (Number.isNaN(time.getTime()))
+    const t = new Date(typeof e.Time === 'number' ? e.Time * 1000 : String(e.Time));
+    if (Number.isNaN(t.getTime()))
       return invalid('Time', `${JSON.stringify(e.Time)} is not a timestamp.`);
+    time = eventTime(t);
   }
   const resources = e.Resources ?? [];
   if (!Array.isArray(resources) || resources.some((r) => typeof r !== 'string'))
@@ -139,7 +141,7 @@ function buildEvent(e: Input, now: Date, a: AccountInfo): BusEvent | ResultEntry
     'detail-type': e.DetailType as string,
     source: e.Source as string,
     account: a.account,
-    time: eventTime(time),
+    time,
     region: a.region,
     resources: resources as string[],
     detail,
