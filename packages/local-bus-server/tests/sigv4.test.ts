@@ -1,4 +1,4 @@
-import { ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callLocalBus } from '../src/index.js';
 import { type Harness, sdkClient, startHarness } from './helpers.js';
@@ -33,6 +33,21 @@ describe('Function: SigV4 verification', () => {
     await expect(client.send(new ListRulesCommand({}))).rejects.toMatchObject({
       name: 'InvalidSignatureException',
       message: expect.stringContaining('does not match the signature you provided'),
+    });
+    client.destroy();
+  });
+
+  it('rejects a request signed more than 15 minutes off the server clock', async () => {
+    const client = new EventBridgeClient({
+      endpoint: h.bus.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' },
+      maxAttempts: 1,
+      systemClockOffset: -3_600_000,
+    });
+    await expect(client.send(new ListRulesCommand({}))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+      message: expect.stringContaining('Signature expired'),
     });
     client.destroy();
   });
