@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CancelReplayCommand,
   CreateArchiveCommand,
@@ -12,7 +14,15 @@ import {
   StartReplayCommand,
 } from '@aws-sdk/client-eventbridge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, type Harness, startHarness, startTarget, type TestTarget } from './helpers.js';
+import { startLocalBus } from '../src/index.js';
+import {
+  eventually,
+  type Harness,
+  sdkClient,
+  startHarness,
+  startTarget,
+  type TestTarget,
+} from './helpers.js';
 
 const BUS_ARN = 'arn:aws:events:us-east-1:000000000000:event-bus/default';
 
@@ -197,5 +207,36 @@ describe('Function: archives and replay', () => {
     expect(cancelling.State).toBe('CANCELLING');
     expect(final.State).toBe('CANCELLED');
     expect(trimmed.EventCount).toBe(0);
+  });
+
+  it('ends a replay the bus was running when it stopped as FAILED, with the reason', async () => {
+    // Prepare: a replay recorded as RUNNING, as a crash mid-replay leaves it
+    await h.client.send(new CreateArchiveCommand({ ArchiveName: 'a', EventSourceArn: BUS_ARN }));
+    await h.bus.close();
+    const file = join(h.dataDir, 'control.json');
+    const state = JSON.parse(readFileSync(file, 'utf8'));
+    state.replays.push({
+      name: 'cut',
+      archive: 'a',
+      destinationBus: 'default',
+      filterRules: [],
+      eventStartTime: 0,
+      eventEndTime: 1000,
+      state: 'RUNNING',
+      replayStartTime: Date.now(),
+    });
+    writeFileSync(file, JSON.stringify(state));
+
+    // Act
+    h.bus = await startLocalBus({ dataDir: h.dataDir, port: 0, log: () => {} });
+    const client = sdkClient(h.bus.url);
+    const replay = await client.send(new DescribeReplayCommand({ ReplayName: 'cut' }));
+    client.destroy();
+
+    // Assess
+    expect(replay).toMatchObject({
+      State: 'FAILED',
+      StateReason: 'The local bus restarted during the replay.',
+    });
   });
 });
