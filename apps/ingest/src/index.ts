@@ -3,12 +3,7 @@
 export { type BatchOptions, batchIdOf, MAX_PAIRS_PER_BATCH, pairBatches } from './batching.js';
 export { type IngestConfig, readConfig } from './config.js';
 export { IngestError, ObjectReadError, TriggerError } from './errors.js';
-export {
-  type IngestDependencies,
-  type IngestOutcome,
-  ingestObject,
-  logObjectIngested,
-} from './ingest.js';
+export { type IngestDependencies, type IngestOutcome, ingestObject } from './ingest.js';
 export { isInternalIp } from './ip.js';
 export {
   FAILED_DIR,
@@ -16,6 +11,7 @@ export {
   type LandingWatcherOptions,
   PROCESSED_DIR,
 } from './landing.js';
+export { logObjectIngested } from './log-object.js';
 export {
   canonicalUri,
   createObjectOpener,

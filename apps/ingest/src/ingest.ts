@@ -1,11 +1,22 @@
-import { pathToFileURL } from 'node:url';
 import type { LogObjectIngestedV1, ObjectRef } from '@lakewatch/contracts';
-import { type IngestManifest, LakeIngest, type LakeStorage } from '@lakewatch/lake';
+import {
+  type IngestManifest,
+  ingestBatches,
+  ingestIdOf,
+  type LakeStorage,
+  readManifest,
+} from '@lakewatch/lake';
 import type { ContractPublisher, Outgoing } from '@lakewatch/service-kit';
-import { type InputFormat, type ParseSummary, parseLogObject } from '@lakewatch/sources';
+import {
+  type InputFormat,
+  type ParseBatch,
+  type ParseSummary,
+  parseLogObject,
+} from '@lakewatch/sources';
 import type { Logger } from 'pino';
 import { type BatchOptions, pairBatches } from './batching.js';
-import { IngestError, ObjectReadError } from './errors.js';
+import { ObjectReadError } from './errors.js';
+import { logObjectIngested } from './log-object.js';
 import type { ObjectLocation, ObjectOpener, OpenedObject } from './objects.js';
 import { PairCollector } from './pair-collector.js';
 import type { Pairing } from './pairing.js';
@@ -52,78 +63,27 @@ export interface IngestOutcome {
   eventIds: string[];
 }
 
-function lakeUri(lake: LakeStorage, key: string): string {
-  return lake.localRoot
-    ? pathToFileURL(`${lake.localRoot.replace(/\/+$/, '')}/${key}`).href
-    : `${lake.uri.replace(/\/+$/, '')}/${key}`;
-}
-
-function single(values: readonly string[]): string | undefined {
-  const set = new Set(values.filter((v) => v !== 'unknown'));
-  return set.size === 1 ? [...set][0] : undefined;
-}
-
-/** The LogObjectIngested detail of a committed ingest. */
-export function logObjectIngested(
-  lake: LakeStorage,
-  source: ObjectRef,
-  manifest: IngestManifest,
-  summary: Pick<ParseSummary, 'format' | 'formatDetail'>,
-  meta: { duplicate: boolean; durationMs: number; now: Date },
-): LogObjectIngestedV1 {
-  const account = single(manifest.objects.map((o) => o.accountId));
-  const region = single(manifest.objects.map((o) => o.region));
-  return {
-    schemaVersion: '1.0',
-    ingestId: manifest.ingestId,
-    sourceObject: source,
-    format: summary.format,
-    ...(summary.formatDetail ? { formatDetail: summary.formatDetail.slice(0, 2048) } : {}),
-    ocsfClasses: manifest.classes.slice(0, 16),
-    counts: {
-      read: manifest.records + manifest.rejected,
-      normalized: manifest.records,
-      rejected: manifest.rejected,
-      rejectedByReason: { ...manifest.rejectedByReason },
-    },
-    lakeObjects: manifest.objects.slice(0, 500).map((o) => ({
-      uri: lakeUri(lake, o.key),
-      classUid: o.classUid,
-      records: o.rows,
-      eventDay: o.eventDay,
-      bytes: o.bytes,
-    })),
-    timeRange: manifest.timeRange ?? null,
-    rejects: manifest.rejects
-      ? { uri: lakeUri(lake, manifest.rejects.key), count: manifest.rejects.count }
-      : null,
-    duplicate: meta.duplicate,
-    ...(account ? { accountUid: account } : {}),
-    ...(region ? { region } : {}),
-    durationMs: Math.max(0, Math.round(meta.durationMs)),
-    ingestedAt: meta.now.toISOString(),
-  };
-}
-
-/** Parses the object, feeding every batch to `sink`; a failure names the object. */
-async function parseInto(
+/**
+ * The parsed batches of the object; `done` receives the parse summary after the last one.
+ * A failure to read names the object ({@link ObjectReadError}).
+ */
+async function* parsedBatches(
   opened: OpenedObject,
   deps: IngestDependencies,
-  sink: (batch: Parameters<LakeIngest['add']>[0] & { records: object[] }) => Promise<void>,
-): Promise<ParseSummary> {
+  done: (summary: ParseSummary) => void,
+): AsyncGenerator<ParseBatch> {
   const parsed = parseLogObject(opened.body, {
     sourceUri: opened.ref.uri,
     ...(deps.format ? { format: deps.format } : {}),
     ...(deps.vpcFlowFormat ? { vpcFlowFormat: deps.vpcFlowFormat } : {}),
   });
   try {
-    for await (const batch of parsed) await sink(batch);
+    yield* parsed;
   } catch (cause) {
     opened.discard();
-    if (cause instanceof IngestError) throw cause;
     throw new ObjectReadError(opened.ref.uri, (cause as Error).message, { cause });
   }
-  return parsed.summary();
+  done(parsed.summary());
 }
 
 async function publishRecord(
@@ -182,12 +142,9 @@ export async function ingestObject(
   const pairings = deps.pairings ?? ['peer'];
   const opened = await deps.open(location);
   const ref = opened.ref;
-  const ingest = await LakeIngest.begin(deps.lake, {
-    sourceUri: ref.uri,
-    etag: ref.etag,
-    ...(deps.source ? { source: deps.source } : {}),
-  });
-  const previous = ingest.skipped ? await readRecord(deps.lake, ingest.ingestId) : undefined;
+  const ingestId = ingestIdOf(ref.uri, ref.etag);
+  let committed = await readManifest(deps.lake, ingestId);
+  const previous = committed ? await readRecord(deps.lake, ingestId) : undefined;
   if (previous) {
     opened.discard();
     if (previous.publishedAt) {
@@ -202,37 +159,58 @@ export async function ingestObject(
         },
       };
       const ids = await deps.publisher.publish([again as unknown as Outgoing]);
-      deps.logger?.info({ uri: ref.uri, ingestId: ingest.ingestId }, 'duplicate object');
+      deps.logger?.info({ uri: ref.uri, ingestId }, 'duplicate object');
       return outcome('duplicate', previous, ids);
     }
     const ids = await publishRecord(deps, previous, previous.events);
     deps.logger?.warn(
-      { uri: ref.uri, ingestId: ingest.ingestId },
+      { uri: ref.uri, ingestId },
       'published the recorded events of an earlier attempt',
     );
     return outcome('republished', previous, ids);
   }
 
   const collector = new PairCollector(pairings);
-  let manifest: IngestManifest;
-  let summary: ParseSummary;
-  if (ingest.skipped) {
-    // In the lake (an earlier attempt crashed before its record, or another tool ingested
-    // it) but never published: read the object again for its pairs only.
-    summary = await parseInto(opened, deps, async (b) => collector.addAll(b.records));
-    manifest = ingest.previous as IngestManifest;
-  } else {
-    try {
-      summary = await parseInto(opened, deps, async (b) => {
-        await ingest.add(b);
-        collector.addAll(b.records);
-      });
-    } catch (e) {
-      await ingest.abort();
-      throw e;
-    }
-    manifest = (await ingest.commit({ format: summary.format })).manifest;
+  let summary: ParseSummary | undefined;
+  const setSummary = (s: ParseSummary) => {
+    summary = s;
+  };
+  if (!committed) {
+    const result = await ingestBatches(
+      deps.lake,
+      {
+        sourceUri: ref.uri,
+        etag: ref.etag,
+        ...(deps.source ? { source: deps.source } : {}),
+        format: () => summary?.format,
+        onBatch: (b) => collector.addAll(b.records),
+      },
+      () => parsedBatches(opened, deps, setSummary),
+    );
+    if (!result.skipped)
+      return finish(deps, ref, result.manifest, summary, collector, started, 'ingested');
+    // Skipped only when another writer committed this version meanwhile: read it for pairs.
+    committed = result.manifest;
   }
+  // In the lake (an earlier attempt crashed before its record, or another tool ingested it)
+  // but never published: read the object again for its pairs only.
+  for await (const b of parsedBatches(opened, deps, setSummary)) collector.addAll(b.records);
+  return finish(deps, ref, committed as IngestManifest, summary, collector, started, 'republished');
+}
+
+async function finish(
+  deps: IngestDependencies,
+  ref: ObjectRef,
+  manifest: IngestManifest,
+  parsed: ParseSummary | undefined,
+  collector: PairCollector,
+  started: number,
+  status: 'ingested' | 'republished',
+): Promise<IngestOutcome> {
+  const clock = deps.clock ?? (() => new Date());
+  const summary: Pick<ParseSummary, 'format' | 'formatDetail'> = parsed ?? {
+    format: (manifest.format ?? 'aws-vpc-flow') as InputFormat,
+  };
   const log = logObjectIngested(deps.lake, ref, manifest, summary, {
     duplicate: false,
     durationMs: performance.now() - started,
@@ -252,7 +230,6 @@ export async function ingestObject(
   };
   await writeRecord(deps.lake, record);
   const ids = await publishRecord(deps, record, events);
-  const status = ingest.skipped ? 'republished' : 'ingested';
   deps.logger?.info(
     {
       uri: ref.uri,

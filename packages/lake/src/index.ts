@@ -4,6 +4,12 @@ export { catalogSql, type LakeTable, stageLake } from './catalog.js';
 export { type DuckDb, type DuckDbOptions, openDuckDb } from './duckdb.js';
 export { LakeError, LakeQueryError, LakeStorageError } from './errors.js';
 export {
+  type IngestBatchesOptions,
+  type IngestBatchesResult,
+  ingestBatches,
+  type LakeBatch,
+} from './ingest-batches.js';
+export {
   dataObjectKey,
   defaultSourceOf,
   eventDay,

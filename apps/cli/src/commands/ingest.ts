@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { createS3Client, IngestManifest, LakeStorage } from '@lakewatch/lake';
-import type { InputFormat } from '@lakewatch/sources';
+import type { InputFormat, ParseSummary } from '@lakewatch/sources';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -117,7 +117,7 @@ interface IngestCommandOptions {
 }
 
 async function ingestCommand(opts: IngestCommandOptions, io: CliIo): Promise<boolean> {
-  const { LakeIngest } = await import('@lakewatch/lake');
+  const { ingestBatches, ingestIdOf } = await import('@lakewatch/lake');
   const { parseLogObject, INPUT_FORMATS } = await import('@lakewatch/sources');
   if (opts.format !== undefined && !(INPUT_FORMATS as readonly string[]).includes(opts.format))
     throw new CliError(`--format must be one of ${INPUT_FORMATS.join(', ')}, got '${opts.format}'`);
@@ -130,51 +130,58 @@ async function ingestCommand(opts: IngestCommandOptions, io: CliIo): Promise<boo
   let read = 0;
   let lastProgress = performance.now();
   for (const [n, input] of inputs.entries()) {
-    const ingest = await LakeIngest.begin(storage, {
-      sourceUri: input.uri,
-      etag: input.etag,
-      force: opts.force === true,
-      ...(opts.source ? { source: opts.source } : {}),
-    });
-    if (ingest.skipped) {
-      const m = ingest.previous as IngestManifest;
-      reports.push({
-        sourceUri: input.uri,
-        ingestId: m.ingestId,
-        skipped: true,
-        written: m.records,
-        rejected: m.rejected,
-      });
-      continue;
-    }
-    const parsed = parseLogObject(await input.open(), {
-      sourceUri: input.uri,
-      ...(opts.format ? { format: opts.format as InputFormat } : {}),
-      ...(opts.vpcFlowFormat ? { vpcFlowFormat: opts.vpcFlowFormat } : {}),
-    });
+    let summary: ParseSummary | undefined;
+    let result: Awaited<ReturnType<typeof ingestBatches>>;
     try {
-      for await (const batch of parsed) {
-        await ingest.add(batch);
-        read += batch.records.length + batch.rejects.length;
-        if (!opts.quiet && performance.now() - lastProgress > 2000) {
-          lastProgress = performance.now();
-          const rate = Math.round(read / ((lastProgress - started) / 1000));
-          io.err(
-            `ingest: ${read} records read, object ${n + 1}/${inputs.length}, ${rate} records/s\n`,
-          );
-        }
-      }
+      result = await ingestBatches(
+        storage,
+        {
+          sourceUri: input.uri,
+          etag: input.etag,
+          force: opts.force === true,
+          ...(opts.source ? { source: opts.source } : {}),
+          format: () => summary?.format,
+          onBatch: (batch) => {
+            read += batch.records.length + (batch.rejects?.length ?? 0);
+            if (!opts.quiet && performance.now() - lastProgress > 2000) {
+              lastProgress = performance.now();
+              const rate = Math.round(read / ((lastProgress - started) / 1000));
+              io.err(
+                `ingest: ${read} records read, object ${n + 1}/${inputs.length}, ${rate} records/s\n`,
+              );
+            }
+          },
+        },
+        async function* () {
+          const parsed = parseLogObject(await input.open(), {
+            sourceUri: input.uri,
+            ...(opts.format ? { format: opts.format as InputFormat } : {}),
+            ...(opts.vpcFlowFormat ? { vpcFlowFormat: opts.vpcFlowFormat } : {}),
+          });
+          yield* parsed;
+          summary = parsed.summary();
+        },
+      );
     } catch (e) {
-      await ingest.abort();
       reports.push({
         sourceUri: input.uri,
-        ingestId: ingest.ingestId,
+        ingestId: ingestIdOf(input.uri, input.etag),
         error: (e as Error).message,
       });
       continue;
     }
-    const s = parsed.summary();
-    const { manifest } = await ingest.commit({ format: s.format });
+    const manifest = result.manifest;
+    if (result.skipped) {
+      reports.push({
+        sourceUri: input.uri,
+        ingestId: manifest.ingestId,
+        skipped: true,
+        written: manifest.records,
+        rejected: manifest.rejected,
+      });
+      continue;
+    }
+    const s = summary as ParseSummary;
     reports.push({
       sourceUri: input.uri,
       ingestId: manifest.ingestId,
