@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DuckDb, type DuckDbOptions, openDuckDb, sqlString } from './duckdb.js';
+import { type DuckDbOptions, openDuckDb, sqlString } from './duckdb.js';
 import { LakeError } from './errors.js';
 import {
   assertSourceName,
@@ -108,7 +108,6 @@ export class LakeIngest {
   private chain: Promise<void> = Promise.resolve();
   private queued = 0;
   private failure: unknown;
-  private db: Promise<DuckDb> | undefined;
   private readonly objects: ManifestObject[] = [];
   private last:
     | {
@@ -380,21 +379,22 @@ export class LakeIngest {
   }
 
   private async release(): Promise<void> {
-    const db = this.db;
-    this.db = undefined;
-    if (db) (await db.catch(() => undefined))?.close();
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  /** Sorts one spooled chunk by time and writes it as a zstd Parquet object. */
+  /** Writes one spooled chunk (sorted by time) as a zstd Parquet object. */
   private async convert(p: PartitionSpool): Promise<ManifestObject> {
-    // Insertion order kept: a spool already in time order is written without a sort.
-    this.db ??= openDuckDb({
+    // A DuckDB per chunk: closing it gives its memory back, which a long-lived instance
+    // keeps (peak RSS would grow with the input). One thread converts while JavaScript
+    // parses on the other core; insertion order is kept (cheap with one thread), so a spool
+    // already in time order needs no sort.
+    const db = await openDuckDb({
       tempDirectory: join(this.dir, 'duckdb'),
+      threads: 1,
+      memoryLimit: '128MB',
       preserveInsertionOrder: true,
       ...this.options.duckdb,
     });
-    const db = await this.db;
     const out = `${p.path}.parquet`;
     const c = p.compiled;
     try {
@@ -404,10 +404,10 @@ export class LakeIngest {
     } catch (cause) {
       throw new LakeError(
         `${this.options.sourceUri}: writing the lake's Parquet failed: ${(cause as Error).message}`,
-        {
-          cause,
-        },
+        { cause },
       );
+    } finally {
+      db.close();
     }
     await rm(p.path, { force: true });
     const bytes = (await stat(out)).size;
