@@ -46,6 +46,15 @@ function loadEvents(): Envelope[] {
     if (risk?.score !== undefined) risk.score = i % 101;
     if (typeof e.detail.ip === 'string')
       e.detail.ip = i % 3 === 0 ? `10.1.${i % 256}.7` : `198.51.100.${i % 256}`;
+    // Full NetworkPairsObserved batches: 250 pairs, the size ingest publishes.
+    const pairs = e.detail.pairs as Record<string, unknown>[] | undefined;
+    if (pairs !== undefined && pairs.length > 0) {
+      e.detail.pairs = Array.from({ length: 250 }, (_, k) => ({
+        ...(pairs[k % pairs.length] as Record<string, unknown>),
+        ip: `52.${(i + k) % 200}.${k % 256}.${(i * 7 + k) % 256}`,
+        count: (i + k) % 150,
+      }));
+    }
     events.push(e);
   }
   return events;

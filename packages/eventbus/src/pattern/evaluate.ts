@@ -26,19 +26,25 @@ class FieldScan {
   presentFree = false;
   /** For `exists: false` fields: where the values inside arrays sit. */
   present: Membership[] | null = null;
+  /** Stop at the first matching value inside an array (enough unless arrays must be consistent). */
+  firstOnly = false;
+  /** The scan stopped early: a value outside arrays matched, or `firstOnly` found one. */
+  done = false;
 
-  reset(field: FieldCondition): void {
+  reset(field: FieldCondition, firstOnly: boolean): void {
     this.field = field;
     this.found = false;
     this.free = false;
     this.candidates = null;
     this.presentFree = false;
     this.present = null;
+    this.firstOnly = firstOnly && !field.orAbsent;
+    this.done = false;
   }
 
   leaves(value: unknown, mem: Membership | null): void {
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length && !this.free; i++) {
+      for (let i = 0; i < value.length && !this.done; i++) {
         this.leaves(value[i], { array: value, index: i, parent: mem });
       }
       return;
@@ -51,9 +57,14 @@ class FieldScan {
       else this.present.push(mem);
     }
     if (this.field.test(value as Leaf)) {
-      if (mem === null) this.free = true;
-      else if (this.candidates === null) this.candidates = [mem];
-      else this.candidates.push(mem);
+      if (mem === null) {
+        this.free = true;
+        this.done = true;
+      } else {
+        if (this.candidates === null) this.candidates = [mem];
+        else this.candidates.push(mem);
+        if (this.firstOnly) this.done = true;
+      }
     }
   }
 
@@ -61,7 +72,7 @@ class FieldScan {
   walk(node: unknown, from: number, mem: Membership | null): void {
     if (typeof node !== 'object' || node === null) return;
     if (Array.isArray(node)) {
-      for (let i = 0; i < node.length && !this.free; i++) {
+      for (let i = 0; i < node.length && !this.done; i++) {
         this.walk(node[i], from, { array: node, index: i, parent: mem });
       }
       return;
@@ -69,7 +80,7 @@ class FieldScan {
     const obj = node as Record<string, unknown>;
     const keys = this.field.keys[from] as readonly string[];
     const last = keys.length - 1;
-    for (let k = 0; k <= last && !this.free; k++) {
+    for (let k = 0; k <= last && !this.done; k++) {
       const key = keys[k] as string;
       const child = obj[key];
       // JSON values are never undefined or functions; anything else found is inherited.
@@ -94,8 +105,11 @@ function consistent(a: Membership, b: Membership): boolean {
 
 /** What one field found, kept when arrays make the answer depend on the other fields. */
 interface FieldResult {
+  readonly field: FieldCondition;
   readonly path: string;
-  readonly candidates: Membership[] | null;
+  candidates: Membership[] | null;
+  /** A full scan found a matching value outside arrays: the field fits any choice. */
+  free: boolean;
   /** The field may be satisfied by absence; these are where its values (in arrays) sit. */
   readonly orAbsent: boolean;
   readonly present: Membership[] | null;
@@ -112,6 +126,7 @@ const byPath = (a: FieldResult, b: FieldResult): number =>
 function choose(fields: FieldResult[], at: number, chosen: Membership[]): boolean {
   const field = fields[at];
   if (field === undefined) return true;
+  if (field.free) return choose(fields, at + 1, chosen);
   if (field.candidates !== null) {
     for (const c of field.candidates) {
       if (chosen.every((m) => consistent(m, c))) {
@@ -135,13 +150,15 @@ export function matchBranch(branch: Branch, event: unknown): boolean {
   const fields = branch.fields;
   for (let f = 0; f < fields.length; f++) {
     const field = fields[f] as FieldCondition;
-    scan.reset(field);
+    scan.reset(field, true);
     scan.walk(event, 0, null);
     if (scan.free) continue; // a matching value outside arrays fits any choice
     if (field.orAbsent && !scan.found) continue; // absent everywhere
     const canBeAbsent = field.orAbsent && !scan.presentFree;
     if (scan.candidates === null && !canBeAbsent) return false;
     const result: FieldResult = {
+      field,
+      free: false,
       path: field.path,
       candidates: scan.candidates,
       orAbsent: canBeAbsent,
@@ -152,6 +169,17 @@ export function matchBranch(branch: Branch, event: unknown): boolean {
   }
   if (pending === undefined) return true;
   if (pending.length === 1 && pending[0]?.candidates !== null) return true;
-  pending.sort(byPath);
+  // Several fields depend on array elements: collect every matching value of each.
+  for (const result of pending) {
+    if (result.candidates === null || result.field.orAbsent) continue;
+    scan.reset(result.field, false);
+    scan.walk(event, 0, null);
+    result.candidates = scan.candidates;
+    result.free = scan.free; // the first pass may have stopped before a value outside arrays
+  }
+  // Absence depends on the fields before it in path order (event-ruler's walk); without
+  // absence the order is free, and trying the field with fewest candidates first is fastest.
+  if (pending.some((r) => r.orAbsent)) pending.sort(byPath);
+  else pending.sort((a, b) => (a.candidates?.length ?? 0) - (b.candidates?.length ?? 0));
   return choose(pending, 0, []);
 }

@@ -74,6 +74,12 @@ const cases: Case[] = [
     { top: 't', e: [{ first: 'Anna' }] },
     true,
   ],
+  [
+    'a value outside arrays (under a dotted key) fits any array element',
+    { a: { b: ['x'], c: ['y'] } },
+    { a: [{ b: 'x', c: 'n' }, { c: 'y' }], 'a.b': 'x' },
+    true,
+  ],
   ['empty event array has no values', { r: [{ exists: true }] }, { r: [] }, false],
   // dotted keys
   ['dotted pattern key vs nested event', { 'a.b': ['x'] }, { a: { b: 'x' } }, true],
