@@ -94,7 +94,8 @@ describe('Command: lakewatch ingest', () => {
       /^ext\/vpc_flow\/region=us-east-1\/accountId=123456789012\/eventDay=20231114\/[0-9a-f]+-\d{4}\.4001\.zstd\.parquet$/,
     );
     expect(JSON.parse(second.out)).toMatchObject({ objects: 1, skipped: 1, written: 0 });
-  });
+    // The first run loads the parsers, the lake and DuckDB: slow on a busy 2-core machine.
+  }, 120_000);
 
   it('fails with a message naming the input when it does not exist', async () => {
     const r = await runCli('ingest', '--input', join(dir, 'missing.log'), '--lake', lake);
