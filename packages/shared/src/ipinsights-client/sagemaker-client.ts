@@ -104,10 +104,17 @@ export class SageMakerIpInsightsClient implements IpInsightsClient {
     const chunks = splitIntoRequests(pairs, this.#maxPairs, this.#maxBytes);
     const results = new Array<Prediction[]>(chunks.length);
     let next = 0;
+    let failed = false;
     const worker = async () => {
-      while (next < chunks.length) {
+      // After one request fails for good, the batch has failed: send nothing more.
+      while (next < chunks.length && !failed) {
         const k = next++;
-        results[k] = await this.#invoke(chunks[k]!, verbose);
+        try {
+          results[k] = await this.#invoke(chunks[k]!, verbose);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#concurrency, chunks.length) }, worker));

@@ -45,7 +45,7 @@ describe('Class: SageMakerIpInsightsClient (retries against the real server)', (
     }
   });
 
-  it('gives up after maxAttempts with an error naming the endpoint, pairs and cause', async () => {
+  it('gives up after maxAttempts naming the endpoint, pairs and cause, and sends nothing more', async () => {
     // Prepare
     const path = join(await mkdtemp(join(tmpdir(), 'lakewatch-notready-')), 'never');
     const server = createModelServer({ modelPath: path, loadModel, watch: false });
@@ -55,10 +55,12 @@ describe('Class: SageMakerIpInsightsClient (retries against the real server)', (
       endpointName: 'ipinsights',
       sdk,
       retry: { maxAttempts: 3, baseDelayMs: 1 },
+      maxPairsPerRequest: 5,
+      concurrency: 1,
     });
     try {
       // Act
-      const error = await client.score(testPairs.slice(0, 5)).catch((e: unknown) => e);
+      const error = await client.score(testPairs.slice(0, 50)).catch((e: unknown) => e);
 
       // Assess
       expect(error).toBeInstanceOf(IpInsightsClientError);
