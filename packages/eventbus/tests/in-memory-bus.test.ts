@@ -193,6 +193,9 @@ describe('Class: InMemoryBus', () => {
     });
     await expect(recording.publish([entry('a', {})])).resolves.toMatchObject({ failedCount: 0 });
     expect(recording.failures[0]?.rule).toBe('bad');
+    recording.clear();
+    expect(recording.failures).toHaveLength(0);
+    expect(recording.published).toHaveLength(0);
   });
 
   it('lets a handler publish follow-up events, as chained services do', async () => {

@@ -86,6 +86,12 @@ export class InMemoryBus implements EventBus {
     };
   }
 
+  /** Forgets published events and handler failures (rules stay), e.g. between tests. */
+  clear(): void {
+    this.published.length = 0;
+    this.failures.length = 0;
+  }
+
   async publish(entries: readonly PutEventsEntry[]): Promise<PublishResult> {
     const results: PublishEntryResult[] = [];
     const failuresBefore = this.failures.length;
