@@ -24,6 +24,25 @@ const CLOUD_MOVES: Record<string, [string, string]> = {
   org_uid: ['org', 'uid'],
 };
 
+/**
+ * Attributes renamed or moved between 1.0.0-rc.2 and 1.1.0, by object (from comparing the two
+ * compiled schemas): old name → new dotted path within the object; `[]` wraps in an array.
+ */
+const RENAMES: Record<string, Record<string, string>> = {
+  certificate: { issuer_dn: 'issuer', subject_dn: 'subject', fingerprint: 'fingerprints[]' },
+  container: { fingerprint: 'hash' },
+  file: { fingerprints: 'hashes' },
+  session: { mfa: 'is_mfa' },
+  tls: { ja3_fingerprint: 'ja3_hash', ja3s_fingerprint: 'ja3s_hash' },
+  url: { text: 'url_string' },
+  user: {
+    account_uid: 'account.uid',
+    account_type: 'account.type',
+    account_type_id: 'account.type_id',
+    org_uid: 'org.uid',
+  },
+};
+
 /** DNS Activity ids of rc.2 (and of some Security Lake 1.1.0 rows) that 1.1.0 does not have. */
 const DNS_RC2_ACTIVITIES: Record<number, string> = { 3: 'Reset', 4: 'Fail', 5: 'Refuse' };
 
@@ -99,7 +118,7 @@ export function upgradeOcsfRecord(input: Obj): OcsfUpgrade {
   const schema = CLASS_SCHEMAS[record.class_uid] as Schema | undefined;
   if (schema) {
     const moved: Obj = {};
-    prune(record, schema, schema, '', moved);
+    prune(record, schema, schema, '', moved, changes);
     const keys = Object.keys(moved);
     if (keys.length > 0) {
       const unmapped = isObj(record.unmapped) ? record.unmapped : {};
@@ -121,29 +140,117 @@ export function upgradeOcsfRecord(input: Obj): OcsfUpgrade {
 function resolve(root: Schema, node: Schema): Schema {
   const ref = node.$ref;
   if (typeof ref !== 'string') return node;
-  const name = ref.slice('#/definitions/'.length);
-  return ((root.definitions as Obj)[name] as Schema | undefined) ?? {};
+  return ((root.definitions as Obj)[refName(ref)] as Schema | undefined) ?? {};
 }
 
-/** Moves attributes the schema does not allow into `moved`, keyed by dotted path. */
-function prune(value: Obj, node: Schema, root: Schema, path: string, moved: Obj): void {
+function refName(ref: string): string {
+  return ref.slice('#/definitions/'.length);
+}
+
+/** The object definition name a property schema points to (through arrays). */
+function objectName(prop: Schema): string | undefined {
+  const items = prop.items as Schema | undefined;
+  const ref = typeof prop.$ref === 'string' ? prop.$ref : items?.$ref;
+  return typeof ref === 'string' ? refName(ref) : undefined;
+}
+
+/** Applies the {@link RENAMES} of object `name` to `value`, in place. */
+function rename(value: Obj, name: string | undefined, path: string, changes: string[]): void {
+  const table = name ? RENAMES[name] : undefined;
+  if (!table) return;
+  for (const [old, target] of Object.entries(table)) {
+    if (!(old in value)) continue;
+    let child = value[old];
+    delete value[old];
+    if (child === null || child === undefined) continue;
+    const wrap = target.endsWith('[]');
+    const parts = (wrap ? target.slice(0, -2) : target).split('.');
+    if (wrap && !Array.isArray(child)) child = [child];
+    let at = value;
+    for (const p of parts.slice(0, -1)) {
+      if (!isObj(at[p])) at[p] = {};
+      at = at[p] as Obj;
+    }
+    at[parts.at(-1)!] ??= child;
+    const prefix = path ? `${path}.` : '';
+    changes.push(`${prefix}${old}→${prefix}${parts.join('.')}`);
+  }
+}
+
+/** True when `value` has the JSON type a (resolved) property schema asks for. */
+function fits(value: unknown, target: Schema): boolean {
+  if (target.properties !== undefined) return isObj(value);
+  switch (target.type) {
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return isObj(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    default:
+      return true;
+  }
+}
+
+/**
+ * Moves attributes the schema does not allow, or whose value has another type there, into
+ * `moved` (keyed by dotted path); a single object where 1.1.0 has an array of them (rc.2
+ * `cve.cvss`, …) is wrapped in an array instead, noted in `changes`.
+ */
+function prune(
+  value: Obj,
+  node: Schema,
+  root: Schema,
+  path: string,
+  moved: Obj,
+  changes: string[],
+): void {
   const props = node.properties as Obj | undefined;
   if (!props || node.additionalProperties !== false) return;
   for (const key of Object.keys(value)) {
     if (key === 'unmapped' && path === '') continue;
-    const child = value[key];
+    let child = value[key];
     const here = path ? `${path}.${key}` : key;
     const prop = props[key] as Schema | undefined;
+    if (child === null || child === undefined) continue;
     if (!prop) {
-      if (child !== null && child !== undefined) moved[here] = child;
+      moved[here] = child;
       delete value[key];
       continue;
     }
     const target = resolve(root, prop);
-    if (isObj(child)) prune(child, target, root, here, moved);
-    else if (Array.isArray(child) && isObj(target.items)) {
+    if (
+      target.type === 'array' &&
+      !Array.isArray(child) &&
+      isObj(target.items) &&
+      fits(child, resolve(root, target.items as Schema))
+    ) {
+      child = [child];
+      value[key] = child;
+      changes.push(`${here} wrapped in an array`);
+    }
+    if (!fits(child, target)) {
+      moved[here] = child;
+      delete value[key];
+      continue;
+    }
+    const name = objectName(prop);
+    if (isObj(child)) {
+      rename(child, name, here, changes);
+      prune(child, target, root, here, moved, changes);
+    } else if (Array.isArray(child) && isObj(target.items)) {
       const items = resolve(root, target.items as Schema);
-      for (const item of child) if (isObj(item)) prune(item, items, root, `${here}[]`, moved);
+      for (const item of child)
+        if (isObj(item)) {
+          rename(item, name, `${here}[]`, changes);
+          prune(item, items, root, `${here}[]`, moved, changes);
+        }
     }
   }
 }
