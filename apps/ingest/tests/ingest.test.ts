@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createObjectOpener,
   type IngestDependencies,
+  IngestService,
   ingestObject,
   ObjectReadError,
   readRecord,
@@ -265,5 +266,25 @@ describe('Function: ingestObject', () => {
         context: expect.objectContaining({ vpcUid: 'vpc-00000000', entityIp: '172.31.2.52' }),
       }),
     ]);
+  });
+});
+
+describe('Class: IngestService', () => {
+  it('runs concurrent triggers for the same object one after the other', async () => {
+    // Prepare
+    const bus = new InMemoryBus();
+    const service = new IngestService(deps(bus));
+
+    // Act
+    const outcomes = await Promise.all([
+      service.ingest({ uri: flowFile }),
+      service.ingest({ uri: pathToFileURL(flowFile).href }),
+    ]);
+
+    // Assess
+    expect(outcomes.map((o) => o.status)).toEqual(['ingested', 'duplicate']);
+    expect(published(bus).logs.map((l) => l.duplicate)).toEqual([false, true]);
+    expect(published(bus).batches.length).toBe(outcomes[0]?.pairBatches);
+    expect(await listManifests(lake)).toHaveLength(1);
   });
 });
