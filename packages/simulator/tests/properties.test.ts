@@ -12,7 +12,7 @@ describe('Function: createSimulation (properties)', () => {
         fc.record({
           seed: fc.string({ maxLength: 8 }),
           scale: fc.integer({ min: 5, max: 30 }),
-          days: fc.constantFrom(0.05, 0.1, 0.2),
+          days: fc.constantFrom(0.05, 0.1, 0.15),
           liveMinutes: fc.integer({ min: 10, max: 40 }),
           objectMinutes: fc.constantFrom(5 as const, 10 as const),
           incidents: fc.subarray([...INCIDENT_KINDS] as IncidentKind[], { minLength: 1 }),
@@ -44,7 +44,7 @@ describe('Function: createSimulation (properties)', () => {
               }
         },
       ),
-      { numRuns: 6, seed: 20261129 },
+      { numRuns: 5, seed: 20261129 },
     );
   });
 });
