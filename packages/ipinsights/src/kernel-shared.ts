@@ -16,6 +16,8 @@ export interface KernelConfig {
   readonly weightDecay: number;
   readonly seed: number;
   readonly initStd: number;
+  /** Init std of the hashed (/24, /32) prefix tables; 0 = zeros. */
+  readonly hashedInitStd: number;
   /** Positive pairs. */
   readonly n: number;
 }

@@ -157,8 +157,10 @@ class TrainingWorker {
   /** Owned table rows: approximately normal (Irwin–Hall of 4 uniform bytes); worker 0 also the dense layers. */
   initialise(): void {
     const { cfg, layout, p, d, T } = this;
-    const scale = cfg.initStd / Math.sqrt((4 * (256 * 256 - 1)) / 12);
+    const unit = 1 / Math.sqrt((4 * (256 * 256 - 1)) / 12);
     for (let r = this.w; r < layout.totalRows; r += T) {
+      const scale = (r < layout.base24 ? cfg.initStd : cfg.hashedInitStd) * unit;
+      if (scale === 0) continue; // the SharedArrayBuffer starts zeroed
       const rng = new Rng(hash3(cfg.seed, r, 0x1217));
       const o = r * d;
       for (let k = 0; k < d; k++) {

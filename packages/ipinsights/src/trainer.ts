@@ -88,6 +88,12 @@ export async function train(
       `ipHashBuckets must be an integer from 1 to 2^28, got '${ipHashBuckets}'`,
     );
   const seed = options.seed ?? 0;
+  for (const [name, v] of [
+    ['initStd', options.initStd],
+    ['hashedInitStd', options.hashedInitStd],
+  ] as const)
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0 && v <= 10))
+      throw new TrainingError(`${name} must be a number from 0 to 10, got '${v}'`);
   const rows = await loadRows(pairs);
   const validation = options.validation ? await loadRows(options.validation) : undefined;
 
@@ -151,6 +157,7 @@ export async function train(
     weightDecay: h.weight_decay,
     seed,
     initStd: options.initStd ?? 0.1,
+    hashedInitStd: options.hashedInitStd ?? 0,
     n,
   };
   const encoder = { ipHashBuckets, prefixLevels: [8, 16, 24, 32] };
@@ -212,7 +219,16 @@ export async function train(
       };
       epochs.push(report);
       try {
-        options.onEpoch?.(report);
+        options.onEpoch?.(
+          report,
+          new EmbeddingModel({
+            version: `epoch-${m.epoch}`,
+            hyperparameters: h,
+            encoder,
+            params,
+            layout,
+          }),
+        );
       } catch (e) {
         fail(e);
         if (threads === 1) throw e; // unwinds the in-thread kernel

@@ -143,8 +143,17 @@ export interface TrainOptions {
   initStd?: number;
   /** Held-out normal pairs for the per-epoch `discriminator_auc`. */
   validation?: PairSource;
-  /** Called after each epoch. */
-  onEpoch?: (report: EpochReport) => void;
+  /**
+   * Standard deviation of the initialisation of the hashed /24 and /32 prefix tables; 0
+   * starts them at zero, so an address never seen in training adds nothing but noise-free
+   * zeros from those levels. @default 0
+   */
+  hashedInitStd?: number;
+  /**
+   * Called after each epoch with the epoch's figures and a live view of the model (valid
+   * only during the call: training continues on the same weights afterwards).
+   */
+  onEpoch?: (report: EpochReport, model: IpInsightsModel) => void;
   /** Called at most every `progressIntervalMs` during an epoch. */
   onProgress?: (progress: TrainProgress) => void;
   /** @default 200 */

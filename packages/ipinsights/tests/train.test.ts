@@ -23,11 +23,15 @@ describe('Function: train', () => {
   const data = syntheticPairs(150, 30);
 
   it('learns a synthetic set: held-out pairs score far above random IPs (2 worker threads)', async () => {
+    // Prepare
+    const liveAuc: number[] = [];
+
     // Act
     const { model, report } = await train(data.train, SMALL, {
       ...OPTIONS,
       threads: 2,
       validation: data.heldOut,
+      onEpoch: (_e, live) => liveAuc.push(heldOutAuc(live, data.heldOut)),
     });
 
     // Assess
@@ -37,29 +41,46 @@ describe('Function: train', () => {
     expect(report.epochs[3]!.loss).toBeLessThan(report.epochs[0]!.loss);
     expect(report.finalDiscriminatorAuc).toBeGreaterThan(0.9);
     expect(heldOutAuc(model, data.heldOut)).toBeGreaterThan(0.9);
+    expect(liveAuc).toHaveLength(SMALL.epochs);
+    expect(liveAuc[SMALL.epochs - 1]).toBeCloseTo(heldOutAuc(model, data.heldOut), 9);
     expect(model.version).toMatch(/^ipi-[0-9a-f]{16}$/);
   });
 
   it('is deterministic for a given seed and thread count', async () => {
+    // Prepare
+    const small = syntheticPairs(60, 20, 3);
+
     // Act
-    const a = await train(data.train, { ...SMALL, epochs: 2 }, { ...OPTIONS, threads: 2, seed: 7 });
-    const b = await train(data.train, { ...SMALL, epochs: 2 }, { ...OPTIONS, threads: 2, seed: 7 });
-    const c = await train(data.train, { ...SMALL, epochs: 2 }, { ...OPTIONS, threads: 2, seed: 8 });
+    const a = await train(
+      small.train,
+      { ...SMALL, epochs: 2 },
+      { ...OPTIONS, threads: 2, seed: 7 },
+    );
+    const b = await train(
+      small.train,
+      { ...SMALL, epochs: 2 },
+      { ...OPTIONS, threads: 2, seed: 7 },
+    );
+    const c = await train(
+      small.train,
+      { ...SMALL, epochs: 2 },
+      { ...OPTIONS, threads: 2, seed: 8 },
+    );
     const one = await train(
-      data.train,
+      small.train,
       { ...SMALL, epochs: 2 },
       { ...OPTIONS, threads: 1, seed: 7 },
     );
 
     // Assess
     expect(a.model.version).toBe(b.model.version);
-    expect(a.model.score(data.heldOut.entities, data.heldOut.ips)).toEqual(
-      b.model.score(data.heldOut.entities, data.heldOut.ips),
+    expect(a.model.score(small.heldOut.entities, small.heldOut.ips)).toEqual(
+      b.model.score(small.heldOut.entities, small.heldOut.ips),
     );
     expect(c.model.version).not.toBe(a.model.version);
     // Another thread count sums the dense gradients in another order: close, not bit-equal.
-    const dotsA = a.model.score(data.heldOut.entities, data.heldOut.ips);
-    const dotsOne = one.model.score(data.heldOut.entities, data.heldOut.ips);
+    const dotsA = a.model.score(small.heldOut.entities, small.heldOut.ips);
+    const dotsOne = one.model.score(small.heldOut.entities, small.heldOut.ips);
     for (let i = 0; i < dotsA.length; i++) expect(dotsOne[i]).toBeCloseTo(dotsA[i]!, 2);
   });
 
