@@ -42,39 +42,51 @@ class FieldScan {
     this.done = false;
   }
 
-  leaves(value: unknown, mem: Membership | null): void {
+  // The position in the innermost array is passed as (array, index) and only made into a
+  // Membership when a value is kept or another array is entered: scanning a 250-element
+  // array allocates nothing for the elements that do not match.
+
+  leaves(value: unknown, mem: Membership | null, array: unknown[] | null, index: number): void {
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length && !this.done; i++) {
-        this.leaves(value[i], { array: value, index: i, parent: mem });
-      }
+      const outer = array === null ? mem : { array, index, parent: mem };
+      for (let i = 0; i < value.length && !this.done; i++) this.leaves(value[i], outer, value, i);
       return;
     }
     if (typeof value === 'object' && value !== null) return; // objects are not leaves
     this.found = true;
     if (this.field.orAbsent) {
-      if (mem === null) this.presentFree = true;
-      else if (this.present === null) this.present = [mem];
-      else this.present.push(mem);
+      if (array === null && mem === null) this.presentFree = true;
+      else {
+        const at: Membership = array === null ? (mem as Membership) : { array, index, parent: mem };
+        if (this.present === null) this.present = [at];
+        else this.present.push(at);
+      }
     }
     if (this.field.test(value as Leaf)) {
-      if (mem === null) {
+      if (array === null && mem === null) {
         this.free = true;
         this.done = true;
       } else {
-        if (this.candidates === null) this.candidates = [mem];
-        else this.candidates.push(mem);
+        const at: Membership = array === null ? (mem as Membership) : { array, index, parent: mem };
+        if (this.candidates === null) this.candidates = [at];
+        else this.candidates.push(at);
         if (this.firstOnly) this.done = true;
       }
     }
   }
 
   /** Visits every event value whose flattened path spells segments `from..` of the field. */
-  walk(node: unknown, from: number, mem: Membership | null): void {
+  walk(
+    node: unknown,
+    from: number,
+    mem: Membership | null,
+    array: unknown[] | null,
+    index: number,
+  ): void {
     if (typeof node !== 'object' || node === null) return;
     if (Array.isArray(node)) {
-      for (let i = 0; i < node.length && !this.done; i++) {
-        this.walk(node[i], from, { array: node, index: i, parent: mem });
-      }
+      const outer = array === null ? mem : { array, index, parent: mem };
+      for (let i = 0; i < node.length && !this.done; i++) this.walk(node[i], from, outer, node, i);
       return;
     }
     const obj = node as Record<string, unknown>;
@@ -86,8 +98,8 @@ class FieldScan {
       // JSON values are never undefined or functions; anything else found is inherited.
       if (child === undefined || typeof child === 'function') continue;
       if (key === '__proto__' && !Object.hasOwn(obj, key)) continue;
-      if (k === last) this.leaves(child, mem);
-      else this.walk(child, from + k + 1, mem);
+      if (k === last) this.leaves(child, mem, array, index);
+      else this.walk(child, from + k + 1, mem, array, index);
     }
   }
 }
@@ -151,7 +163,7 @@ export function matchBranch(branch: Branch, event: unknown): boolean {
   for (let f = 0; f < fields.length; f++) {
     const field = fields[f] as FieldCondition;
     scan.reset(field, true);
-    scan.walk(event, 0, null);
+    scan.walk(event, 0, null, null, 0);
     if (scan.free) continue; // a matching value outside arrays fits any choice
     if (field.orAbsent && !scan.found) continue; // absent everywhere
     const canBeAbsent = field.orAbsent && !scan.presentFree;
@@ -173,7 +185,7 @@ export function matchBranch(branch: Branch, event: unknown): boolean {
   for (const result of pending) {
     if (result.candidates === null || result.field.orAbsent) continue;
     scan.reset(result.field, false);
-    scan.walk(event, 0, null);
+    scan.walk(event, 0, null, null, 0);
     result.candidates = scan.candidates;
     result.free = scan.free; // the first pass may have stopped before a value outside arrays
   }
