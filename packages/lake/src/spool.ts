@@ -58,7 +58,8 @@ export class PartitionSpool {
   /**
    * Appends the rows held in memory, sorted by time, to the spool file; returns the
    * characters released. With `keepRecent`, rows within {@link SPILL_HOLD_MS} of the newest
-   * stay in memory, so that rows arriving a little out of order still land in time order.
+   * (at most the newer half) stay in memory, so that rows arriving a little out of order
+   * still land in time order.
    */
   async spill(keepRecent = false): Promise<number> {
     const count = this.pending.length;
@@ -71,7 +72,8 @@ export class PartitionSpool {
     if (keepRecent) {
       const limit = (times[order[count - 1] as number] as number) - SPILL_HOLD_MS;
       while (cut > 0 && (times[order[cut - 1] as number] as number) > limit) cut--;
-      if (cut === 0) cut = count;
+      // Release at least the older half, even when all rows are recent.
+      cut = Math.max(cut, Math.ceil(count / 2));
     }
     if ((times[order[0] as number] as number) < this.fileMax) this.sorted = false;
     this.fileMax = Math.max(this.fileMax, times[order[cut - 1] as number] as number);

@@ -391,7 +391,8 @@ export class LakeIngest {
     const db = await openDuckDb({
       tempDirectory: join(this.dir, 'duckdb'),
       threads: 1,
-      memoryLimit: '128MB',
+      // Sorting a chunk in DuckDB (only when its spilled pieces overlap in time) needs more.
+      memoryLimit: p.sorted ? '128MB' : '320MB',
       preserveInsertionOrder: true,
       ...this.options.duckdb,
     });

@@ -107,7 +107,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         '--quiet',
       ]);
       if (r.code !== 0)
-        throw new Error(`lakewatch ingest exited ${r.code}: ${r.stderr.slice(-2000)}`);
+        throw new Error(
+          `lakewatch ingest exited ${r.code}: ${r.stderr.slice(-2000)} ${r.stdout.slice(-3000)}`,
+        );
       const summary = JSON.parse(r.stdout) as Record<string, unknown>;
       log(
         `bench:ingest: lakewatch ingest: ${r.seconds.toFixed(2)} s, peak RSS ${r.peakRssMb} MB, written ${String(summary.written)}, rejected ${String(summary.rejected)}`,
