@@ -9,7 +9,7 @@ import {
 } from '@lakewatch/sources';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
-import type { CliIo } from '../io.js';
+import { type CliIo, processIo } from '../io.js';
 
 interface NormalizeOptions {
   input: string;
@@ -76,12 +76,25 @@ export function registerNormalize(program: Command, io: CliIo): void {
         ? process.stdin
         : createReadStream(opts.input, { highWaterMark: 1 << 20 });
       const result = parseLogObject(input, options);
+      // A reader that goes away (`| head`) ends the output quietly instead of an EPIPE crash.
+      let closed = false;
+      const onError = (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EPIPE') throw e;
+        closed = true;
+        process.stdout.emit('drain');
+      };
+      const piped = io === processIo;
+      if (piped) process.stdout.on('error', onError);
       try {
         for await (const batch of result) {
+          if (closed) break;
           if (batch.records.length > 0) {
             let text = '';
             for (const record of batch.records) text += `${JSON.stringify(record)}\n`;
             io.out(text);
+            // Constant memory when stdout is slower than the parser (a pipe into gzip, head…).
+            if (piped && process.stdout.writableNeedDrain)
+              await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
           }
           if (opts.rejects)
             for (const reject of batch.rejects) io.err(`${JSON.stringify({ reject })}\n`);
@@ -90,6 +103,8 @@ export function registerNormalize(program: Command, io: CliIo): void {
         if (cause instanceof SourcesError || (cause as { code?: string }).code === 'ENOENT')
           throw new CliError((cause as Error).message, { cause });
         throw cause;
+      } finally {
+        if (piped) process.stdout.off('error', onError);
       }
       io.err(`${JSON.stringify(result.summary())}\n`);
     });
