@@ -45,9 +45,11 @@ type Kind = NotificationDeliveredV1['target']['kind'];
  * the target's suppression window is suppressed; otherwise the target's token bucket is
  * waited on (or the send fails `rate-limited`), and the send is tried up to `maxAttempts`
  * times with exponential backoff and jitter (retryable errors only). The outcome is
- * published as NotificationDelivered or NotificationFailed (event ids are the bus's; the
- * detail names finding, target and route). A send is recorded before its outcome is
- * published, so a publish failure (which throws, and the bus redelivers) never resends.
+ * published as NotificationDelivered or NotificationFailed (the detail names finding, target
+ * and route). An outcome (sent, or failed for good) is recorded before it is published, so a
+ * publish failure (which throws, and the bus redelivers) never resends; the price is that
+ * such an outcome event can be lost (it is logged). An unknown target id fails
+ * `unknown-target`.
  */
 export class Notifier {
   readonly stats: NotifierStats = { delivered: 0, failed: 0, suppressed: 0, duplicates: 0 };
@@ -92,9 +94,18 @@ export class Notifier {
     const log = this.deps.logger;
     const def = this.deps.targets.get(targetId);
     const sender = this.deps.senders.get(targetId);
+    if (this.deps.store.get(key)) {
+      this.stats.duplicates += 1;
+      log?.info(
+        { findingId: finding.findingId, route, target: targetId },
+        'already handled: duplicate skipped',
+      );
+      return { target: targetId, status: 'duplicate' };
+    }
     if (!def || !sender) {
       await this.publishFailed(
         routed,
+        key,
         { id: targetId, kind: 'webhook' },
         0,
         new DeliveryError(
@@ -104,14 +115,6 @@ export class Notifier {
         ),
       );
       return { target: targetId, status: 'failed', attempts: 0, code: 'unknown-target' };
-    }
-    if (this.deps.store.get(key)) {
-      this.stats.duplicates += 1;
-      log?.info(
-        { findingId: finding.findingId, route, target: targetId },
-        'already sent: duplicate skipped',
-      );
-      return { target: targetId, status: 'duplicate' };
     }
     const incident = `incident|${finding.entity.type}:${finding.entity.uid}|${finding.ip}|${route}|${targetId}`;
     const last = this.deps.store.get(incident);
@@ -139,7 +142,7 @@ export class Notifier {
         `target ${targetId}: over ${def.ratePerMinute}/min (burst ${def.burst}) for longer than ${def.maxQueueMs} ms`,
         true,
       );
-      await this.publishFailed(routed, ref, 0, err);
+      await this.publishFailed(routed, key, ref, 0, err);
       return { target: targetId, status: 'failed', attempts: 0, code: err.code };
     }
     const started = this.now();
@@ -190,7 +193,7 @@ export class Notifier {
           'delivery attempt failed',
         );
         if (!err.retryable || attempts >= def.maxAttempts) {
-          await this.publishFailed(routed, ref, attempts, err);
+          await this.publishFailed(routed, key, ref, attempts, err);
           return { target: targetId, status: 'failed', attempts, code: err.code };
         }
         const backoff = Math.min(def.backoffMaxMs, def.backoffBaseMs * 2 ** (attempts - 1));
@@ -199,13 +202,16 @@ export class Notifier {
     }
   }
 
+  /** A final failure is recorded too: a redelivered finding does not go through it again. */
   private async publishFailed(
     routed: RoutedFinding,
+    key: string,
     target: { id: string; kind: Kind },
     attempts: number,
     err: DeliveryError,
   ): Promise<void> {
     this.stats.failed += 1;
+    this.deps.store.put([{ key, findingId: routed.finding.findingId, at: this.now() }]);
     const detail: NotificationFailedV1 = {
       schemaVersion: '1.0',
       findingId: routed.finding.findingId,
