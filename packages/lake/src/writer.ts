@@ -49,7 +49,7 @@ export interface LakeIngestOptions {
   /**
    * Characters of rows held in memory (where they are sorted) before the largest partitions
    * are spilled to local spool files.
-   * @default 32 Mi
+   * @default 24 Mi
    */
   maxBufferChars?: number;
   /**
@@ -188,7 +188,7 @@ export class LakeIngest {
       this.enqueue(p);
     }
     // Over the memory budget: spill the partitions holding the most rows.
-    const budget = this.options.maxBufferChars ?? 32 * 1024 * 1024;
+    const budget = this.options.maxBufferChars ?? 24 * 1024 * 1024;
     if (this.buffered > budget)
       for (const p of [...this.partitions.values()].sort((a, b) => b.buffered - a.buffered)) {
         this.buffered -= await p.spill(true);
