@@ -233,4 +233,16 @@ describe('Function: notify behind the real local bus (process, pipeline routing 
     expect(stdout).not.toContain('hec-secret-token');
     expect(stdout).not.toContain('siem-secret-from-file');
   }, 40_000);
+
+  it('answers 400 to an input that is not a routed FindingEnriched (the bus dead-letters it)', async () => {
+    // Act
+    const res = await fetch(`${notifyUrl}/routed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ route: 'r', targets: ['elastic'], event: { id: 'x' } }),
+    });
+    // Assess
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toMatch(/^route r: /);
+  });
 });

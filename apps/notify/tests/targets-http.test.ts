@@ -3,6 +3,7 @@ import {
   createSender,
   DeliveryError,
   parseNotifyTargets,
+  postChecked,
   SIGNATURE_HEADER,
   type TargetDef,
   TIMESTAMP_HEADER,
@@ -216,5 +217,27 @@ describe('Function: createSender (HTTP targets against a real receiver)', () => 
       ['http-400', false],
     ]);
     for (const e of errors) expect(e.message).not.toContain('secret-path-xyz');
+  });
+
+  it('connects to the address it checked (no second resolution), keeping the URL host', async () => {
+    // Prepare: a name no DNS knows, resolved once by the checking resolver to an allowed address
+    rx = await httpReceiver();
+    const port = new URL(rx.url).port;
+    let lookups = 0;
+    const resolver = async () => {
+      lookups += 1;
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    // Act
+    const answer = await postChecked(`http://hooks.lakewatch.invalid:${port}/x`, '{}', {
+      targetId: 't',
+      headers: {},
+      allow: LOCAL,
+      resolver,
+    });
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(lookups).toBe(1);
+    expect(rx.requests[0]?.headers.host).toBe(`hooks.lakewatch.invalid:${port}`);
   });
 });
