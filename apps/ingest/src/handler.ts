@@ -2,10 +2,13 @@
 import { createLogger } from '@lakewatch/service-kit';
 import { readConfig } from './config.js';
 import { IngestService } from './service.js';
-import { createSqsHandler } from './triggers-handlers.js';
+import { createLambdaHandler } from './triggers-handlers.js';
 
 const config = readConfig();
 const logger = createLogger('ingest', { level: config.logLevel });
 
-/** `index.handler` of the ingest function (SQS event source with ReportBatchItemFailures). */
-export const handler = createSqsHandler(IngestService.fromConfig(config, logger), logger);
+/**
+ * The ingest function's handler: an SQS event source (with ReportBatchItemFailures) or an
+ * EventBridge rule delivering S3 `Object Created` events.
+ */
+export const handler = createLambdaHandler(IngestService.fromConfig(config, logger), logger);

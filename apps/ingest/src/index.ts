@@ -33,6 +33,7 @@ export { IngestService } from './service.js';
 export { type IngestRecord, readRecord, recordKey } from './state.js';
 export { objectsOfNotification } from './triggers.js';
 export {
+  createLambdaHandler,
   createSqsHandler,
   type Ingestor,
   ingestNotification,

@@ -45,6 +45,28 @@ export function createSqsHandler(
   );
 }
 
+/**
+ * The Lambda entry for both ways S3 reaches a function: an SQS batch (the Security Lake
+ * subscriber queue; partial batch failures) or an EventBridge `Object Created` event delivered
+ * by a rule directly (a failure throws, so Lambda retries it and finally sends it to the
+ * function's dead-letter destination).
+ */
+export function createLambdaHandler(
+  ingestor: Ingestor,
+  logger?: Logger,
+): (event: SqsEvent | Record<string, unknown>) => Promise<SqsBatchResponse | undefined> {
+  const sqs = createSqsHandler(ingestor, logger);
+  return async (event) => {
+    if (
+      Array.isArray((event as SqsEvent).Records) &&
+      (event as SqsEvent).Records.every((r) => typeof r?.messageId === 'string')
+    )
+      return sqs(event as SqsEvent);
+    await ingestNotification(ingestor, event);
+    return undefined;
+  };
+}
+
 const bad = (message: string) => ({ status: 400, body: { error: 'bad-request', message } });
 
 /**

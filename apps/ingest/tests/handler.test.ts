@@ -10,6 +10,7 @@ import { ContractPublisher, createLogger } from '@lakewatch/service-kit';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  createLambdaHandler,
   createObjectOpener,
   createSqsHandler,
   IngestService,
@@ -217,5 +218,35 @@ describe('Function: ingestNotification', () => {
     // Assess
     expect(outcome).toMatchObject({ status: 'ingested', counts: { read: 14 } });
     expect(published(bus).batches.map((b) => b.pairing)).toEqual(['dns']);
+  });
+});
+
+describe('Function: createLambdaHandler', () => {
+  it('takes an SQS batch or an EventBridge Object Created event delivered directly', async () => {
+    // Prepare
+    const run = createLambdaHandler(service);
+    const envelope: unknown = JSON.parse(
+      await readFile(
+        join(import.meta.dirname, 'events/sqs/object-created-parsed-body.json'),
+        'utf8',
+      ),
+    );
+    const missing = {
+      ...(envelope as Record<string, unknown>),
+      detail: { bucket: { name: SL_BUCKET }, object: { key: 'no/such/key.log.gz' } },
+    };
+
+    // Act
+    const direct = await run(envelope as Record<string, unknown>);
+    const batch = await run(await sqsEvent('s3-test-event'));
+    const failure = await run(missing).catch((e: unknown) => e);
+
+    // Assess
+    expect(direct).toBeUndefined();
+    expect(batch).toEqual({ batchItemFailures: [] });
+    expect(published(bus).logs).toHaveLength(1);
+    expect((failure as Error).message).toMatch(
+      new RegExp(`^s3://${SL_BUCKET}/no/such/key\\.log\\.gz: .*NoSuchKey`),
+    );
   });
 });
