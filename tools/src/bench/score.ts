@@ -190,12 +190,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
 
   const bare = await startBare();
   let floor: Awaited<ReturnType<typeof openLoopLatency>>;
+  let floorCpuMs = Number.NaN;
   try {
+    const cpu = cpuSeconds(bare.child.pid);
     floor = await openLoopLatency(`${bare.url}/`, ['x'], {
       ratePerSec: 1000,
       count: Math.round(seconds * 1000) + 2000,
       warmup: 500,
     });
+    floorCpuMs = ((cpuSeconds(bare.child.pid) - cpu) * 1000) / (floor.requests + 500);
   } finally {
     bare.child.kill('SIGTERM');
   }
@@ -230,6 +233,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       serverCpuMsPerRequest: round(serverCpuPerSingleMs, 3),
       bareHttpP50Ms: round(floor.p50Ms, 3),
       bareHttpP99Ms: round(floor.p99Ms, 3),
+      bareHttpCpuMsPerRequest: round(floorCpuMs, 3),
     },
     loadAverage: loadavg().map((x) => round(x, 1)),
     ratio: peerRate ? round(engine / peerRate, 2) : null,
