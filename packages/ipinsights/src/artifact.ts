@@ -202,7 +202,12 @@ export async function loadModel(path: string): Promise<IpInsightsModel> {
   return new EmbeddingModel({
     version: m.version,
     hyperparameters,
-    encoder: { ipHashBuckets: buckets, prefixLevels: [8, 16, 24, 32] },
+    encoder: {
+      ipHashBuckets: buckets,
+      prefixLevels: Array.isArray(m.encoder.prefixLevels)
+        ? m.encoder.prefixLevels
+        : [8, 16, 24, 32],
+    },
     params: toFloat32(raw),
     layout,
     ...(m.calibration ? { calibration: m.calibration } : {}),

@@ -40,7 +40,7 @@ export {
 } from './metrics.js';
 export { withCalibration } from './model.js';
 export { histogramSvg, type ReportFiles, rocSvg, writeCalibrationReport } from './report.js';
-export { DEFAULT_IP_HASH_BUCKETS, train } from './trainer.js';
+export { DEFAULT_IP_HASH_BUCKETS, DEFAULT_IP_PREFIX_LEVELS, train } from './trainer.js';
 export type {
   CalibrationMetrics,
   EncoderSettings,

@@ -18,6 +18,8 @@ export interface KernelConfig {
   readonly initStd: number;
   /** Init std of the hashed (/24, /32) prefix tables; 0 = zeros. */
   readonly hashedInitStd: number;
+  /** Bit l set = prefix level l (0: /8, 1: /16, 2: /24, 3: /32) is used; unused levels stay zero. */
+  readonly levelMask: number;
   /** Positive pairs. */
   readonly n: number;
 }

@@ -159,6 +159,17 @@ class TrainingWorker {
     const { cfg, layout, p, d, T } = this;
     const unit = 1 / Math.sqrt((4 * (256 * 256 - 1)) / 12);
     for (let r = this.w; r < layout.totalRows; r += T) {
+      const level =
+        r < layout.base8
+          ? -1
+          : r < layout.base16
+            ? 0
+            : r < layout.base24
+              ? 1
+              : r < layout.base32
+                ? 2
+                : 3;
+      if (level >= 0 && (cfg.levelMask & (1 << level)) === 0) continue; // unused level: zeros
       const scale = (r < layout.base24 ? cfg.initStd : cfg.hashedInitStd) * unit;
       if (scale === 0) continue; // the SharedArrayBuffer starts zeroed
       const rng = new Rng(hash3(cfg.seed, r, 0x1217));
@@ -332,6 +343,7 @@ class TrainingWorker {
   /** Phase B, part 1: sums the gradients of owned rows into slots, in batch order. */
   private scatter(b: number): number {
     const { T, w, posEnt, occRows, entGrad, occGrad, d } = this;
+    const mask = this.cfg.levelMask;
     let slots = 0;
     for (let i = 0; i < b; i++) {
       const row = posEnt[i]!;
@@ -342,6 +354,7 @@ class TrainingWorker {
       const ro4 = occ * 4;
       if (occRows[ro4]! < 0) continue;
       for (let lvl = 0; lvl < 4; lvl++) {
+        if ((mask & (1 << lvl)) === 0) continue;
         const row = occRows[ro4 + lvl]!;
         if (row % T === w) slots = this.accumulate(row, occGrad, occ * d, slots);
       }

@@ -29,6 +29,15 @@ import type {
 /** Default rows of each hashed IP prefix table (/24 and /32). */
 export const DEFAULT_IP_HASH_BUCKETS = 262_144;
 
+/**
+ * Prefix levels learned by default: /8 and /16. Measured on the tutorial-style login data
+ * (`ipinsights-dev`, tutorial hyperparameters), adding the hashed /24 and /32 levels lets the
+ * model memorise training addresses and its test AUC and TPR at 1 % FPR fall after the first
+ * epoch (3 epochs: 0.973 / 0.05 with all four levels, 0.977 / 0.15 with /8–/24, 0.983 / 0.42
+ * with /8–/16). Pass `[8, 16, 24, 32]` where addresses repeat (e.g. flow logs to fixed hosts).
+ */
+export const DEFAULT_IP_PREFIX_LEVELS: readonly number[] = [8, 16];
+
 function workerUrl(): URL {
   const here = new URL('./worker.js', import.meta.url);
   if (existsSync(fileURLToPath(here))) return here;
@@ -82,12 +91,23 @@ export async function train(
   const threads = options.threads ?? Math.min(2, availableParallelism());
   if (!Number.isInteger(threads) || threads < 1 || threads > 64)
     throw new TrainingError(`threads must be an integer from 1 to 64, got '${threads}'`);
-  const ipHashBuckets = options.ipHashBuckets ?? DEFAULT_IP_HASH_BUCKETS;
-  if (!Number.isInteger(ipHashBuckets) || ipHashBuckets < 1 || ipHashBuckets > 1 << 28)
+  const requestedBuckets = options.ipHashBuckets ?? DEFAULT_IP_HASH_BUCKETS;
+  if (!Number.isInteger(requestedBuckets) || requestedBuckets < 1 || requestedBuckets > 1 << 28)
     throw new TrainingError(
-      `ipHashBuckets must be an integer from 1 to 2^28, got '${ipHashBuckets}'`,
+      `ipHashBuckets must be an integer from 1 to 2^28, got '${requestedBuckets}'`,
     );
   const seed = options.seed ?? 0;
+  const levels = options.ipPrefixLevels ?? DEFAULT_IP_PREFIX_LEVELS;
+  let levelMask = 0;
+  for (const l of levels) {
+    const bit = [8, 16, 24, 32].indexOf(l);
+    if (bit < 0) throw new TrainingError(`ipPrefixLevels may contain 8, 16, 24 and 32, got '${l}'`);
+    levelMask |= 1 << bit;
+  }
+  if (levelMask === 0)
+    throw new TrainingError('ipPrefixLevels must name at least one prefix level');
+  // Without the hashed levels their tables would only hold zeros: keep one row each.
+  const ipHashBuckets = (levelMask & 0b1100) === 0 ? 1 : requestedBuckets;
   for (const [name, v] of [
     ['initStd', options.initStd],
     ['hashedInitStd', options.hashedInitStd],
@@ -158,9 +178,13 @@ export async function train(
     seed,
     initStd: options.initStd ?? 0.1,
     hashedInitStd: options.hashedInitStd ?? 0,
+    levelMask,
     n,
   };
-  const encoder = { ipHashBuckets, prefixLevels: [8, 16, 24, 32] };
+  const encoder = {
+    ipHashBuckets,
+    prefixLevels: [8, 16, 24, 32].filter((_, i) => (levelMask >> i) & 1),
+  };
   const params = new Float32Array(buf.params);
   const stats = new Float64Array(buf.stats);
   const batches = Math.ceil(n / B);

@@ -70,7 +70,7 @@ export interface IpInsightsModel {
 export interface EncoderSettings {
   /** Rows of each hashed prefix table (/24 and /32). */
   readonly ipHashBuckets: number;
-  /** Prefix lengths whose embeddings are summed: always [8, 16, 24, 32] in format 1. */
+  /** Prefix lengths whose embeddings are learned and summed (the tables of the others are zero). */
   readonly prefixLevels: readonly number[];
 }
 
@@ -143,6 +143,12 @@ export interface TrainOptions {
   initStd?: number;
   /** Held-out normal pairs for the per-epoch `discriminator_auc`. */
   validation?: PairSource;
+  /**
+   * Prefix levels whose embeddings are learned (any of 8, 16, 24, 32); the others stay zero.
+   * Without 24 and 32 the hashed tables shrink to one (zero) row each.
+   * @default [8, 16] (see DEFAULT_IP_PREFIX_LEVELS)
+   */
+  ipPrefixLevels?: readonly number[];
   /**
    * Standard deviation of the initialisation of the hashed /24 and /32 prefix tables; 0
    * starts them at zero, so an address never seen in training adds nothing but noise-free

@@ -59,6 +59,11 @@ export function registerTrain(program: Command, io: CliIo): void {
       'rows of each hashed IP prefix table',
       parseInteger('--ip-hash-buckets'),
     )
+    .option(
+      '--ip-prefix-levels <list>',
+      'comma-separated IP prefix levels to learn, of 8,16,24,32 (default 8,16)',
+      (v: string) => v.split(',').map((x) => Number(x.trim())),
+    )
     .option('--no-progress', 'no progress bar');
   for (const name of HYPERPARAMETER_NAMES) {
     cmd.addOption(new Option(`--${name} <value>`, `SageMaker hyperparameter ${name}`));
@@ -80,6 +85,7 @@ export function registerTrain(program: Command, io: CliIo): void {
           ? { ipHashBuckets: opts.ipHashBuckets as number }
           : {}),
         ...(opts.validation ? { validation: String(opts.validation) } : {}),
+        ...(opts.ipPrefixLevels ? { ipPrefixLevels: opts.ipPrefixLevels as number[] } : {}),
         onEpoch: (e) => io.err(`${showProgress ? '\r\x1b[K' : ''}${epochLine(e)}`),
         ...(showProgress
           ? {
