@@ -54,6 +54,12 @@ export interface ScoreStats {
 export class ScoreService {
   private judge: Judge;
   readonly stats: ScoreStats;
+  /**
+   * Batches are scored one after another: a batch's verdicts enter the cache only once its
+   * events are published, so a concurrent batch holding the same pair would otherwise alert
+   * for it a second time.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: ScoreServiceDeps) {
     this.judge = deps.judge;
@@ -77,8 +83,11 @@ export class ScoreService {
 
   /** Handles one validated event (throws to have the bus retry it). */
   async handle(event: AnyLakewatchEvent): Promise<void> {
-    if (event['detail-type'] === 'NetworkPairsObserved') await this.onPairs(event);
-    else if (event['detail-type'] === 'ModelPublished') await this.onModel(event);
+    if (event['detail-type'] === 'NetworkPairsObserved') {
+      const run = this.queue.then(() => this.onPairs(event));
+      this.queue = run.catch(() => {});
+      await run;
+    } else if (event['detail-type'] === 'ModelPublished') await this.onModel(event);
   }
 
   private shadowEvents(

@@ -52,9 +52,9 @@ describe('Class: ScoreService — live scoring', () => {
     // Act
     await service.handle(
       pairsEvent('npo-batch-1', [
-        [instance(3), normalIp(3, 100)],
+        [instance(3), normalIp(3, 0)],
         [instance(3), '203.0.113.77'],
-        [instance(5), normalIp(5, 101)],
+        [instance(5), normalIp(5, 2)],
       ]),
     );
 
@@ -245,5 +245,30 @@ describe('Class: ScoreService — shadow mode and model swaps', () => {
     await service.handle(published(modelB.sha256));
     expect(service.current).toMatchObject({ version: modelB.model.version, threshold: -0.5 });
     expect(service.stats.modelSwaps).toBe(1);
+  });
+});
+
+describe('Class: ScoreService — concurrency', () => {
+  it('alerts once when two batches holding the same anomalous pair arrive at the same time', async () => {
+    const bus = new InMemoryBus();
+    const got: BusEvent[] = [];
+    bus.subscribe({
+      name: 'all',
+      eventPattern: { 'detail-type': ['AnomalyDetected'] },
+      handler: (e) => void got.push(e),
+    });
+    const service = new ScoreService({
+      publish: 'live',
+      judge,
+      publisher: new ContractPublisher(bus),
+      cache: new VerdictCache(60_000, 100),
+    });
+    const pairs: [string, string][] = [[instance(9), '203.0.113.99']];
+    await Promise.all([
+      service.handle(pairsEvent('npo-same-1', pairs)),
+      service.handle(pairsEvent('npo-same-2', pairs)),
+    ]);
+    expect(got).toHaveLength(1);
+    expect(service.stats.suppressed).toBe(1);
   });
 });
