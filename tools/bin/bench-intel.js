@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { main } from '../dist/bench/intel.js';
+
+process.exitCode = await main();
