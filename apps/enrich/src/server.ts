@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { createLogger, FileIdempotencyStore, startTargetServer } from '@lakewatch/service-kit';
+import {
+  createLogger,
+  FileIdempotencyStore,
+  runUntilSignalled,
+  startTargetServer,
+} from '@lakewatch/service-kit';
 import { loadConfig } from './config.js';
 import { createEnrichService } from './runtime.js';
 
@@ -19,12 +24,5 @@ export async function main(): Promise<void> {
     logger,
   });
   logger.info({ url: server.url }, 'enrich listening');
-  process.stdout.write(`${JSON.stringify({ service: 'enrich', url: server.url })}\n`);
-  const stop = async () => {
-    await server.close();
-    idempotency.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  runUntilSignalled('enrich', server, () => idempotency.close());
 }

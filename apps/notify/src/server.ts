@@ -1,4 +1,4 @@
-import { createLogger, startTargetServer } from '@lakewatch/service-kit';
+import { createLogger, runUntilSignalled, startTargetServer } from '@lakewatch/service-kit';
 import { loadConfig } from './config.js';
 import { RoutedInputError } from './errors.js';
 import { parseRouted } from './routed.js';
@@ -39,11 +39,5 @@ export async function main(): Promise<void> {
     logger,
   });
   logger.info({ url: server.url }, 'notify listening');
-  process.stdout.write(`${JSON.stringify({ service: 'notify', url: server.url })}\n`);
-  const stop = async () => {
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  runUntilSignalled('notify', server);
 }

@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { createLogger, FileIdempotencyStore, startTargetServer } from '@lakewatch/service-kit';
+import {
+  createLogger,
+  FileIdempotencyStore,
+  runUntilSignalled,
+  startTargetServer,
+} from '@lakewatch/service-kit';
 import { loadConfig } from './config.js';
 import { createScoreService } from './runtime.js';
 
@@ -30,13 +35,5 @@ export async function main(): Promise<void> {
     { url: server.url, model: service.current.version, threshold: service.current.threshold },
     'score listening',
   );
-  // one line on stdout that process supervisors (lakewatch up, tests) read for the address
-  process.stdout.write(`${JSON.stringify({ service: 'score', url: server.url })}\n`);
-  const stop = async () => {
-    await server.close();
-    idempotency.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  runUntilSignalled('score', server, () => idempotency.close());
 }

@@ -26,6 +26,7 @@ export { createLogger, REDACTED_PATHS } from './logger.js';
 export { ContractPublisher, type Outgoing, type PublisherOptions } from './publisher.js';
 export {
   type JsonRoute,
+  runUntilSignalled,
   startTargetServer,
   type TargetServer,
   type TargetServerOptions,

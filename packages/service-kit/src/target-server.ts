@@ -173,3 +173,24 @@ export async function startTargetServer(options: TargetServerOptions): Promise<T
       }),
   };
 }
+
+/**
+ * Runs a started service process until SIGTERM or SIGINT: prints one JSON line
+ * `{"service", "url"}` on stdout (what supervisors such as `lakewatch up` and the process
+ * tests read for the address), then on a signal closes the server, runs `onStop` (close
+ * stores) and exits 0.
+ */
+export function runUntilSignalled(
+  service: string,
+  server: TargetServer,
+  onStop: () => void = () => {},
+): void {
+  process.stdout.write(`${JSON.stringify({ service, url: server.url })}\n`);
+  const stop = async () => {
+    await server.close();
+    onStop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
