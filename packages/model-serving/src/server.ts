@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import {
-  containerError,
-  type EndpointIdentity,
-  type ErrorAnswer,
-  modelError,
-  runtimeError,
-} from './error-response.js';
+import { answerInvocation, type InvocationContext } from './answer.js';
+import { type ErrorAnswer, runtimeError } from './error-response.js';
 import { ModelServingError } from './errors.js';
-import { invokeModel } from './invoke.js';
+import { invocationFastPath } from './fast-path.js';
 import type { ModelLoader, ServableModel } from './model.js';
 import { ModelSlot } from './model-slot.js';
 import { TokenBucket } from './throttle.js';
 
 /** SageMaker Runtime's limit on an `InvokeEndpoint` request body: 6 MB. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+// Longer than the 60 s idle timeout of load balancers and SDK agents, so the server never
+// closes a connection a client is about to reuse.
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** Options of {@link createModelServer}. */
 export interface ModelServerOptions {
@@ -103,12 +103,32 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
       ? undefined
       : new TokenBucket(options.maxInvocationsPerSecond);
 
-  // Fastify's own per-request logging stays off (it costs more than scoring a small request);
-  // the server logs model loads and failures through `logger` itself.
+  const ctx: InvocationContext = {
+    slot,
+    bucket,
+    logger,
+    endpointName: options.endpointName,
+    region: identity.region,
+    accountId: identity.accountId,
+  };
+  // Invocations go straight to node:http (see invocationFastPath): fastify's per-request work
+  // cost more CPU than scoring a single pair. Everything else, and every request the fast path
+  // declines, is fastify's. Fastify's own per-request logging stays off; the server logs model
+  // loads and failures through `logger` itself.
+  const fastPath = invocationFastPath(ctx, bodyLimit);
   const app = Fastify({
     bodyLimit,
     return503OnClosing: false,
-    keepAliveTimeout: 65_000,
+    serverFactory: (handler) => {
+      const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+        if (!fastPath(req, res)) handler(req, res);
+      });
+      // What fastify sets on a server it creates itself.
+      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      server.requestTimeout = 0;
+      server.setTimeout(0);
+      return server;
+    },
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) =>
@@ -134,42 +154,20 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
       .send(message);
   });
 
-  function invoke(request: FastifyRequest, reply: FastifyReply, id?: EndpointIdentity) {
-    if (bucket && !bucket.take())
-      return id
-        ? send(reply, runtimeError('ThrottlingException', 'Rate exceeded'))
-        : reply.code(429).type('text/plain').send('Rate exceeded');
-    const model = slot.model;
-    if (!model)
-      return id
-        ? send(
-            reply,
-            runtimeError(
-              'ModelNotReadyException',
-              `Model for endpoint ${id.endpointName} is not ready: ${slot.path ?? 'the model'} has not loaded yet`,
-            ),
-          )
-        : reply.code(503).type('text/plain').send('no model loaded yet');
-    try {
-      const result = invokeModel(
-        model,
-        request.body as Buffer | undefined,
-        request.headers['content-type'],
-        request.headers.accept,
-      );
-      if (id) reply.header('x-amzn-invoked-production-variant', 'AllTraffic');
-      // A Buffer keeps the content type as is: fastify appends '; charset=utf-8' to strings,
-      // which SageMaker does not send.
-      return reply
-        .header('content-type', result.contentType)
-        .send(Buffer.from(result.body, 'utf8'));
-    } catch (error) {
-      const { statusCode, message } = containerError(error);
-      if (statusCode >= 500) logger?.error({ err: error }, 'invocation failed');
-      return id
-        ? send(reply, modelError(id, statusCode, message))
-        : reply.code(statusCode).type('text/plain').send(message);
-    }
+  // A Buffer body keeps the answer's content type as is: fastify appends '; charset=utf-8' to
+  // string bodies, and the answer already holds the exact header.
+  function invoke(request: FastifyRequest, reply: FastifyReply, endpointName?: string) {
+    const answer = answerInvocation(
+      ctx,
+      endpointName,
+      request.body as Buffer | undefined,
+      request.headers['content-type'],
+      request.headers.accept,
+    );
+    return reply
+      .code(answer.statusCode)
+      .headers(answer.headers)
+      .send(Buffer.from(answer.body, 'utf8'));
   }
 
   // A callback hook, not an async one: it runs on every request, and a promise per request
@@ -182,18 +180,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
   app.post<{ Params: { name: string } }>(
     '/endpoints/:name/invocations',
     { config: { style: 'runtime' } },
-    async (request, reply) => {
-      const name = request.params.name;
-      if (options.endpointName !== undefined && name !== options.endpointName)
-        return send(
-          reply,
-          runtimeError(
-            'ValidationError',
-            `Endpoint ${name} of account ${identity.accountId} not found.`,
-          ),
-        );
-      return invoke(request, reply, { endpointName: name, ...identity });
-    },
+    async (request, reply) => invoke(request, reply, request.params.name),
   );
   app.post('/invocations', { config: { style: 'container' } }, async (request, reply) =>
     invoke(request, reply),
