@@ -2,6 +2,7 @@ import { ContractError } from '@lakewatch/contracts';
 import { Command, CommanderError } from 'commander';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerContracts } from './commands/contracts.js';
+import { registerDeployModel } from './commands/deploy-model.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
@@ -9,6 +10,7 @@ import { registerLocalBus } from './commands/local-bus.js';
 import { registerNormalize } from './commands/normalize.js';
 import { registerPairs } from './commands/pairs.js';
 import { registerQuery } from './commands/query.js';
+import { registerReplay } from './commands/replay.js';
 import { registerScore } from './commands/score.js';
 import { registerServeModel } from './commands/serve-model.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -34,6 +36,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerContracts(program, io);
   registerSimulate(program, io);
   registerTrain(program, io);
+  registerDeployModel(program, io);
   registerScore(program, io);
   registerEval(program, io);
   registerCalibrate(program, io);
@@ -44,6 +47,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerIngest(program, io);
   registerPairs(program, io);
   registerQuery(program, io);
+  registerReplay(program, io);
   return program;
 }
 

@@ -2,11 +2,16 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import {
+  type AthenaPairsCommandOptions,
+  addAthenaPairsOptions,
+  runAthenaPairs,
+} from './athena-pairs.js';
 import { cliLakeStorage } from './ingest.js';
 
-interface PairsCommandOptions {
-  lake: string;
-  out: string;
+interface PairsCommandOptions extends AthenaPairsCommandOptions {
+  lake?: string;
+  out?: string;
   table?: string;
   entity?: string;
   ip?: string;
@@ -19,17 +24,17 @@ interface PairsCommandOptions {
 
 /** `lakewatch pairs`: the IP Insights training CSV from the lake. */
 export function registerPairs(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('pairs')
     .description(
       "write IP Insights training pairs (headerless entity,ip CSV) from the lake: the blog's query\n" +
         'SELECT DISTINCT src_endpoint.instance_uid, src_endpoint.ip … WHERE … IS NOT NULL AND time_dt BETWEEN …, generalized',
     )
-    .requiredOption(
+    .option(
       '--lake <location>',
       'the lake: a folder or s3://bucket/prefix (staged locally to query)',
     )
-    .requiredOption('--out <file>', 'the CSV file to write')
+    .option('--out <file>', 'the CSV file to write')
     .option(
       '--table <name>',
       'table: network_activity, dns_activity, vpc_flow, route53, …',
@@ -48,33 +53,41 @@ export function registerPairs(program: Command, io: CliIo): void {
     .option(
       '--s3-endpoint <url>',
       'S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3 or AWS S3)',
-    )
-    .action(async (opts: PairsCommandOptions) => {
-      const { LakeError, LakeQuery, writePairsCsv, pairsSql } = await import('@lakewatch/lake');
-      const classUid = opts.class === undefined ? undefined : Number(opts.class);
-      if (classUid !== undefined && !Number.isInteger(classUid))
-        throw new CliError(`--class must be an OCSF class_uid such as 4001, got '${opts.class}'`);
-      const options = {
-        table: opts.table ?? 'network_activity',
-        entity: opts.entity ?? 'src_endpoint.instance_uid',
-        ip: opts.ip ?? 'src_endpoint.ip',
-        ...(classUid !== undefined ? { classUid } : {}),
-        ...(opts.from ? { from: opts.from } : {}),
-        ...(opts.to ? { to: opts.to } : {}),
-        counts: opts.counts === true,
-      };
+    );
+  addAthenaPairsOptions(cmd).action(async (opts: PairsCommandOptions) => {
+    if (opts.athena) return runAthenaPairs(opts, cmd, io);
+    if (!opts.lake || !opts.out)
+      throw new CliError(
+        `required option '${opts.lake ? '--out <file>' : '--lake <location>'}' not specified (or use --athena)`,
+        { exitCode: 2 },
+      );
+    const lakeLocation = opts.lake;
+    const outFile = opts.out;
+    const { LakeError, LakeQuery, writePairsCsv, pairsSql } = await import('@lakewatch/lake');
+    const classUid = opts.class === undefined ? undefined : Number(opts.class);
+    if (classUid !== undefined && !Number.isInteger(classUid))
+      throw new CliError(`--class must be an OCSF class_uid such as 4001, got '${opts.class}'`);
+    const options = {
+      table: opts.table ?? 'network_activity',
+      entity: opts.entity ?? 'src_endpoint.instance_uid',
+      ip: opts.ip ?? 'src_endpoint.ip',
+      ...(classUid !== undefined ? { classUid } : {}),
+      ...(opts.from ? { from: opts.from } : {}),
+      ...(opts.to ? { to: opts.to } : {}),
+      counts: opts.counts === true,
+    };
+    try {
+      const lake = await LakeQuery.open(await cliLakeStorage(lakeLocation, opts.s3Endpoint));
       try {
-        const lake = await LakeQuery.open(await cliLakeStorage(opts.lake, opts.s3Endpoint));
-        try {
-          const out = resolve(opts.out);
-          const rows = await writePairsCsv(lake, out, options);
-          io.out(`${JSON.stringify({ out, rows, ...options, sql: pairsSql(options) })}\n`);
-        } finally {
-          lake.close();
-        }
-      } catch (e) {
-        if (e instanceof LakeError) throw new CliError(e.message, { cause: e });
-        throw e;
+        const out = resolve(outFile);
+        const rows = await writePairsCsv(lake, out, options);
+        io.out(`${JSON.stringify({ out, rows, ...options, sql: pairsSql(options) })}\n`);
+      } finally {
+        lake.close();
       }
-    });
+    } catch (e) {
+      if (e instanceof LakeError) throw new CliError(e.message, { cause: e });
+      throw e;
+    }
+  });
 }

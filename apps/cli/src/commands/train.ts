@@ -9,6 +9,12 @@ import {
 import { type Command, Option } from 'commander';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import {
+  addCloudTrainOptions,
+  requireLocalTrainOptions,
+  trainOnSageMaker,
+  uploadTrained,
+} from './train-cloud.js';
 
 function kebab(name: string): string {
   return name.replace(/_/g, '-');
@@ -49,8 +55,8 @@ export function registerTrain(program: Command, io: CliIo): void {
   const cmd = program
     .command('train')
     .description('train an IP Insights model on headerless entity,ip pairs and save the artifact')
-    .requiredOption('--input <file>', 'training pairs: headerless entity,ip CSV')
-    .requiredOption('--out <dir>', 'where to write the model artifact (a directory)')
+    .option('--input <file>', 'local: training pairs, headerless entity,ip CSV (required)')
+    .option('--out <dir>', 'local: where to write the model artifact, a directory (required)')
     .option('--validation <file>', 'held-out entity,ip pairs: prints discriminator_auc per epoch')
     .option('--seed <n>', 'random seed', parseInteger('--seed'), 0)
     .option('--threads <n>', 'worker threads (default: up to 2)', parseInteger('--threads'))
@@ -69,12 +75,15 @@ export function registerTrain(program: Command, io: CliIo): void {
     cmd.addOption(new Option(`--${name} <value>`, `SageMaker hyperparameter ${name}`));
     if (kebab(name) !== name) cmd.addOption(new Option(`--${kebab(name)} <value>`).hideHelp());
   }
+  addCloudTrainOptions(cmd);
   cmd.action(async (opts: Record<string, unknown>) => {
     const hyperparameters: Record<string, string> = {};
     for (const name of HYPERPARAMETER_NAMES) {
       const v = opts[name] ?? opts[camel(name)];
       if (v !== undefined) hyperparameters[name] = String(v);
     }
+    if (opts.backend === 'sagemaker') return trainOnSageMaker(opts, hyperparameters, io);
+    requireLocalTrainOptions(opts);
     const showProgress = opts.progress !== false;
     let lastDraw = 0;
     try {
@@ -104,6 +113,7 @@ export function registerTrain(program: Command, io: CliIo): void {
         for (const r of report.rejects.slice(0, 5)) io.err(`  line ${r.line}: ${r.reason}\n`);
       }
       await saveModel(model, String(opts.out));
+      const uploaded = opts.upload ? await uploadTrained(String(opts.out), opts, io) : undefined;
       io.err(
         `trained on ${report.positives} pairs (${report.distinctEntities} entities) in ${report.trainSeconds.toFixed(1)}s, ${Math.round(report.pairsPerSecond).toLocaleString('en-US')} pairs/s; model ${model.version} -> ${String(opts.out)}\n`,
       );
@@ -111,6 +121,7 @@ export function registerTrain(program: Command, io: CliIo): void {
         `${JSON.stringify({
           model: String(opts.out),
           version: model.version,
+          ...(uploaded ? { uploaded } : {}),
           positives: report.positives,
           rejected: report.rejected,
           threads: report.threads,
