@@ -2,8 +2,10 @@ import { ContractError } from '@lakewatch/contracts';
 import { Command, CommanderError } from 'commander';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerContracts } from './commands/contracts.js';
+import { registerDemo } from './commands/demo.js';
 import { registerDeployModel } from './commands/deploy-model.js';
 import { registerDlq } from './commands/dlq.js';
+import { registerDown } from './commands/down.js';
 import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerLocalBus } from './commands/local-bus.js';
@@ -15,6 +17,7 @@ import { registerScore } from './commands/score.js';
 import { registerServeModel } from './commands/serve-model.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTrain } from './commands/train.js';
+import { registerUp } from './commands/up.js';
 import { CliError } from './errors.js';
 import { type CliIo, processIo } from './io.js';
 
@@ -47,6 +50,9 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerIngest(program, io);
   registerPairs(program, io);
   registerQuery(program, io);
+  registerDemo(program, io);
+  registerUp(program, io);
+  registerDown(program, io);
   registerReplay(program, io);
   return program;
 }
