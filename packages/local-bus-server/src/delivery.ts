@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Engine } from './engine.js';
+import type { Engine, LiveRule } from './engine.js';
 import { eventTime } from './event.js';
 import type { LoggedEvent, TaskRef } from './event-log.js';
-import { post } from './http-post.js';
+import { type PostEndpoint, post, postEndpoint } from './http-post.js';
 import { targetBody } from './matching.js';
 import type { Target } from './model.js';
 
@@ -39,13 +39,25 @@ const DEFAULT_MAX_AGE_S = 86_400;
 
 /** Resolves the URL a target is delivered to, or undefined when it has none. */
 export function targetUrl(target: Target, urls: Record<string, string>): URL | undefined {
-  const base = /^https?:\/\//.test(target.Arn) ? target.Arn : urls[target.Arn];
+  const base = baseOf(target, urls);
   if (!base) return undefined;
   const values = [...(target.HttpParameters?.PathParameterValues ?? [])];
   const url = new URL(base.replace(/\*/g, () => encodeURIComponent(values.shift() ?? '')));
   for (const [k, v] of Object.entries(target.HttpParameters?.QueryStringParameters ?? {}))
     url.searchParams.set(k, v);
   return url;
+}
+
+/** A target's endpoint as last resolved, with the base URL it was resolved from. */
+interface ResolvedTarget {
+  base: string | undefined;
+  endpoint: PostEndpoint | undefined;
+  error?: Error;
+}
+
+function baseOf(target: Target, urls: Record<string, string>): string | undefined {
+  const arn = target.Arn;
+  return arn.startsWith('http://') || arn.startsWith('https://') ? arn : urls[arn];
 }
 
 /**
@@ -59,6 +71,10 @@ export class Delivery {
   private readonly options: DeliveryOptions;
   private readonly lanes = new Map<string, Lane>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  // Per target and rule object (PutTargets / PutRule replace them, which drops the entry):
+  // the parsed URL and the rule ARN, rather than built again for every delivery.
+  private readonly endpoints = new WeakMap<Target, ResolvedTarget>();
+  private readonly ruleArns = new WeakMap<LiveRule, string>();
   private stopped = false;
 
   constructor(engine: Engine, options: DeliveryOptions) {
@@ -109,13 +125,11 @@ export class Delivery {
     const { rule, target } = found;
     const maxRetries = target.RetryPolicy?.MaximumRetryAttempts ?? DEFAULT_RETRIES;
     const maxAgeMs = (target.RetryPolicy?.MaximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
-    let url: URL | undefined;
-    try {
-      url = targetUrl(target, engine.options.targetUrls);
-    } catch (e) {
-      return this.deadLetter(job, target, `target URL is not valid: ${(e as Error).message}`);
-    }
-    if (!url)
+    const resolved = this.resolve(target);
+    if (resolved.error)
+      return this.deadLetter(job, target, `target URL is not valid: ${resolved.error.message}`);
+    const endpoint = resolved.endpoint;
+    if (!endpoint)
       return this.deadLetter(
         job,
         target,
@@ -132,7 +146,7 @@ export class Delivery {
         ? (job.event.json ?? JSON.stringify(job.event.event))
         : targetBody(target, job.event.event, {
             ruleName: rule.name,
-            ruleArn: engine.ruleArn(rule),
+            ruleArn: this.ruleArn(rule),
             ingestionTime: eventTime(new Date(job.event.acceptedAt)),
           });
     } catch (e) {
@@ -142,10 +156,10 @@ export class Delivery {
     job.lastAttemptAt = Date.now();
     const headers = {
       'x-lakewatch-event-id': job.event.event.id,
-      'x-lakewatch-rule-arn': engine.ruleArn(rule),
-      ...(target.HttpParameters?.HeaderParameters ?? {}),
+      'x-lakewatch-rule-arn': this.ruleArn(rule),
+      ...target.HttpParameters?.HeaderParameters,
     };
-    const res = await post(url, body, headers, this.options.deliveryTimeoutMs);
+    const res = await post(endpoint, body, headers, this.options.deliveryTimeoutMs);
     if (this.stopped) return;
     if (res.ok) {
       engine.eventLog.ack(job.event, job.rule, job.targetId);
@@ -177,6 +191,29 @@ export class Delivery {
       this.ready(job);
     }, delay);
     this.timers.add(timer);
+  }
+
+  private resolve(target: Target): ResolvedTarget {
+    const base = baseOf(target, this.engine.options.targetUrls);
+    let resolved = this.endpoints.get(target);
+    if (resolved && resolved.base === base) return resolved;
+    try {
+      const url = targetUrl(target, this.engine.options.targetUrls);
+      resolved = { base, endpoint: url && postEndpoint(url) };
+    } catch (e) {
+      resolved = { base, endpoint: undefined, error: e as Error };
+    }
+    this.endpoints.set(target, resolved);
+    return resolved;
+  }
+
+  private ruleArn(rule: LiveRule): string {
+    let arn = this.ruleArns.get(rule);
+    if (arn === undefined) {
+      arn = this.engine.ruleArn(rule);
+      this.ruleArns.set(rule, arn);
+    }
+    return arn;
   }
 
   private async deadLetter(

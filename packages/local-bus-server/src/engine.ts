@@ -176,32 +176,36 @@ export class Engine {
     const now = Date.now();
     const json = items.map((i) => JSON.stringify(i.event));
     const archived = new Map<LiveArchive, { at: number; json: string }[]>();
-    items.forEach((item, n) => {
-      if (!item.archive) return;
-      for (const a of this.archives.values()) {
-        if (a.bus !== item.bus || a.state !== 'ENABLED') continue;
-        if (a.matcher && !a.matcher.matches(item.event)) continue;
-        let list = archived.get(a);
-        if (!list) {
-          list = [];
-          archived.set(a, list);
+    if (this.archives.size > 0)
+      items.forEach((item, n) => {
+        if (!item.archive) return;
+        for (const a of this.archives.values()) {
+          if (a.bus !== item.bus || a.state !== 'ENABLED') continue;
+          if (a.matcher && !a.matcher.matches(item.event)) continue;
+          let list = archived.get(a);
+          if (!list) {
+            list = [];
+            archived.set(a, list);
+          }
+          list.push({ at: now, json: json[n] as string });
         }
-        list.push({ at: now, json: json[n] as string });
-      }
-    });
-    const [logged] = await Promise.all([
-      this.eventLog.append(
-        items.map((i, n) => ({
-          bus: i.bus,
-          event: i.event,
-          json: json[n] as string,
-          acceptedAt: now,
-          tasks: i.tasks,
-          ...(i.deadLetterId ? { deadLetterId: i.deadLetterId } : {}),
-        })),
-      ),
-      ...[...archived].map(([a, evs]) => a.file.append(evs)),
-    ]);
+      });
+    const appended = this.eventLog.append(
+      items.map((i, n) => ({
+        bus: i.bus,
+        event: i.event,
+        json: json[n] as string,
+        acceptedAt: now,
+        tasks: i.tasks,
+        ...(i.deadLetterId ? { deadLetterId: i.deadLetterId } : {}),
+      })),
+    );
+    const logged =
+      archived.size === 0
+        ? await appended
+        : (
+            await Promise.all([appended, ...[...archived].map(([a, evs]) => a.file.append(evs))])
+          )[0];
     for (const l of logged) if (l.tasks.length > 0) this.delivery.enqueue(l, l.tasks);
     return logged;
   }

@@ -181,10 +181,21 @@ export class EventLog {
     let text = '';
     for (const item of items) {
       const json = item.json ?? JSON.stringify(item.event);
-      const logged: LoggedEvent = { ...item, json, seq: ++this.seq, segment: this.active };
+      const seq = ++this.seq;
+      const logged: LoggedEvent = {
+        seq,
+        segment: this.active,
+        bus: item.bus,
+        event: item.event,
+        acceptedAt: item.acceptedAt,
+        tasks: item.tasks,
+        json,
+      };
+      if (item.deadLetterId !== undefined) logged.deadLetterId = item.deadLetterId;
       // Same shape as StoredRecord, with the event's JSON text reused rather than re-serialized.
       const d = item.deadLetterId ? `,"d":${JSON.stringify(item.deadLetterId)}` : '';
-      text += `{"s":${logged.seq},"b":${JSON.stringify(item.bus)},"a":${item.acceptedAt},"t":${JSON.stringify(item.tasks)}${d},"e":${json}}\n`;
+      const t = item.tasks.length === 0 ? '[]' : JSON.stringify(item.tasks);
+      text += `{"s":${seq},"b":${quoted(item.bus)},"a":${item.acceptedAt},"t":${t}${d},"e":${json}}\n`;
       seg.pending += item.tasks.length;
       out.push(logged);
     }
@@ -196,9 +207,8 @@ export class EventLog {
   ack(event: LoggedEvent, rule: string, targetId: string): void {
     const seg = this.segments.get(event.segment);
     if (!seg) return;
-    seg.acks.append(`${ackLine(event.seq, rule, targetId)}\n`).catch(() => {
-      // A lost ack only means a duplicate delivery after a restart.
-    });
+    // A lost ack only means a duplicate delivery after a restart: nobody waits for it.
+    seg.acks.appendDetached(`${ackLine(event.seq, rule, targetId)}\n`);
     seg.pending--;
     if (seg.pending <= 0 && event.segment !== this.active) this.retire(event.segment, seg);
   }
@@ -218,6 +228,17 @@ export class EventLog {
     ]);
     this.segments.clear();
   }
+}
+
+// Bus names are few: their JSON text is made once each.
+const quotedNames = new Map<string, string>();
+function quoted(name: string): string {
+  let q = quotedNames.get(name);
+  if (q === undefined) {
+    q = JSON.stringify(name);
+    if (quotedNames.size < 1000) quotedNames.set(name, q);
+  }
+  return q;
 }
 
 function ackLine(seq: number, rule: string, targetId: string): string {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
@@ -12,23 +13,49 @@ export interface PostResult {
   error?: string;
 }
 
+/**
+ * A target URL made ready for requests once, rather than parsed for every delivery: the
+ * request options node:http needs, and the URL's name for error messages.
+ */
+export interface PostEndpoint {
+  readonly url: URL;
+  /** `origin` + `pathname`, as error messages name the target. */
+  readonly name: string;
+  readonly https: boolean;
+  readonly options: Readonly<http.RequestOptions>;
+}
+
+/** Prepares `url` for {@link post}. */
+export function postEndpoint(url: URL): PostEndpoint {
+  const secure = url.protocol === 'https:';
+  return {
+    url,
+    name: `${url.origin}${url.pathname}`,
+    https: secure,
+    options: {
+      ...urlToHttpOptions(url),
+      method: 'POST',
+      agent: secure ? httpsAgent : httpAgent,
+    },
+  };
+}
+
 // EventBridge retries API destinations on these statuses and on 5xx; other 4xx are final.
 const RETRY_STATUSES = new Set([401, 407, 409, 429]);
 
-/** POSTs `body` to `url`; never throws. */
+/** POSTs `body` to `url` (a URL, or an endpoint from {@link postEndpoint}); never throws. */
 export function post(
-  url: URL,
+  url: URL | PostEndpoint,
   body: string,
   headers: Record<string, string>,
   timeoutMs: number,
 ): Promise<PostResult> {
+  const endpoint = url instanceof URL ? postEndpoint(url) : url;
   return new Promise((resolve) => {
-    const mod = url.protocol === 'https:' ? https : http;
+    const mod = endpoint.https ? https : http;
     const req = mod.request(
-      url,
       {
-        method: 'POST',
-        agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
+        ...endpoint.options,
         headers: {
           'content-type': 'application/json; charset=utf-8',
           'content-length': String(Buffer.byteLength(body)),
@@ -47,16 +74,14 @@ export function post(
           resolve({
             ok: false,
             retryable: status >= 500 || RETRY_STATUSES.has(status),
-            error: `HTTP ${status} from ${url.origin}${url.pathname}${text ? `: ${text}` : ''}`,
+            error: `HTTP ${status} from ${endpoint.name}${text ? `: ${text}` : ''}`,
           });
         });
         res.on('error', (e) => resolve({ ok: false, retryable: true, error: e.message }));
       },
     );
     req.setTimeout(timeoutMs, () =>
-      req.destroy(
-        new Error(`no response from ${url.origin}${url.pathname} within ${timeoutMs} ms`),
-      ),
+      req.destroy(new Error(`no response from ${endpoint.name} within ${timeoutMs} ms`)),
     );
     req.on('error', (e) => resolve({ ok: false, retryable: true, error: e.message }));
     req.end(body);
