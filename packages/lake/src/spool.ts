@@ -30,6 +30,8 @@ export class PartitionSpool {
   private times: number[] = [];
   private inOrder = true;
   private fileMax = Number.NEGATIVE_INFINITY;
+  /** The first row's field texts; a field is replaced by `undefined` once another row differs. */
+  private first: (string | undefined)[] | undefined;
 
   constructor(key: PartitionKey, compiled: CompiledSchema, dir: string, n: number, seq: number) {
     this.key = key;
@@ -38,8 +40,18 @@ export class PartitionSpool {
     this.seq = seq;
   }
 
-  /** Adds one flattened row; returns the characters it added to memory. */
-  add(row: string, time: number): number {
+  /**
+   * Adds one flattened row (`cells`: its field texts, see {@link CompiledSchema.cells});
+   * returns the characters it added to memory.
+   */
+  add(row: string, time: number, cells: readonly string[]): number {
+    const first = this.first;
+    if (first === undefined) this.first = cells.slice();
+    else
+      for (let i = 0; i < first.length; i++) {
+        const f = first[i];
+        if (f !== undefined && f !== cells[i]) first[i] = undefined;
+      }
     const last =
       this.times.length === 0
         ? Number.NEGATIVE_INFINITY
@@ -53,6 +65,11 @@ export class PartitionSpool {
     const n = row.length + 1;
     this.buffered += n;
     return n;
+  }
+
+  /** Per spool column, the field text every row has, else `undefined` (the values vary). */
+  get constants(): readonly (string | undefined)[] {
+    return this.first ?? [];
   }
 
   /**

@@ -181,4 +181,44 @@ describe('Class: LakeIngest', () => {
       expect(times).toEqual([...times].sort((a, b) => a - b));
     }
   });
+
+  it('keeps values that are the same in every row, or repeat after a missing struct, and counts every bad one', async () => {
+    // Prepare
+    const storage = new LocalStorage(dir.path);
+    const records = Array.from({ length: 6 }, (_, i) =>
+      vpcFlowRecord(i, {
+        message: 'say "hi"\x1f, then\nleave',
+        unmapped: { a: 'x' },
+        severity_id: 'high',
+        ...(i === 2 ? { connection_info: undefined } : {}),
+      }),
+    );
+
+    // Act
+    const ingest = await LakeIngest.begin(storage, { sourceUri: 'constants', etag: '1' });
+    await ingest.add({ records });
+    const { manifest } = await ingest.commit();
+
+    // Assess
+    expect(manifest.coercedValues).toBe(6);
+    const lake = await LakeQuery.open(dir.path);
+    const r = await lake.query(
+      `SELECT metadata.uid, connection_info.protocol_num, message, unmapped['a'], severity_id, typeof(observables), typeof(time_dt) FROM vpc_flow ORDER BY metadata.uid`,
+    );
+    lake.close();
+    const message = 'say "hi"\x1f, then\nleave';
+    const observables =
+      'STRUCT("name" VARCHAR, "value" VARCHAR, "type" VARCHAR, type_id INTEGER)[]';
+    expect(r.rows).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) => [
+        `flow-${i}`,
+        i === 2 ? null : 6,
+        message,
+        'x',
+        null,
+        observables,
+        'TIMESTAMP',
+      ]),
+    );
+  });
 });

@@ -17,12 +17,22 @@ export interface CompiledSchema {
   readonly schema: ClassSchema;
   /** One spool row (without the newline) for `record`. */
   readonly flatten: (record: unknown) => string;
+  /**
+   * The field texts of the row {@link flatten} returned last (one per spool column; reused,
+   * overwritten by the next call): what a spool compares to find columns constant in a chunk.
+   */
+  readonly cells: readonly string[];
   /** Counters of the flattener (values dropped for a bad type). */
   readonly state: EncodeState;
   /** `read_csv` `columns` argument: `{'c0': 'VARCHAR', …}`. */
   readonly csvColumns: string;
-  /** The SELECT list that turns spool columns into the nested lake columns. */
-  readonly selectList: string;
+  /**
+   * The SELECT list that turns spool columns into the nested lake columns. With `constants`
+   * (a spool field text per column, `undefined` for a column whose values vary), a column
+   * holding one value in every row of a chunk becomes a literal: DuckDB folds the nested
+   * expressions built on it once instead of converting it for every row.
+   */
+  readonly selectList: (constants?: readonly (string | undefined)[]) => string;
 }
 
 interface Leaf {
@@ -94,7 +104,7 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
         const first = leaves.length;
         code += `const ${v}=${access};\nif(${v}!==null&&typeof ${v}==='object'){\n`;
         walk(type.struct, v, false);
-        code += `}else for(let i=${first};i<${first + countLeaves(type.struct)};i++)a[i]="";\n`;
+        code += `}else for(let i=${first};i<${first + countLeaves(type.struct)};i++){a[i]="";l[i]=undefined;}\n`;
         continue;
       }
       const slot = `a[${leaves.length}]`;
@@ -105,7 +115,13 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
         // The `<base>` milliseconds win in SQL (COALESCE): skip parsing the text twin then.
         const b = `${parent}[${JSON.stringify(base)}]`;
         code += `${slot}=Number.isInteger(${b})?"":${encoder}(${access},st);\n`;
-      } else code += `${slot}=${encoder}(${access},st);\n`;
+      } else {
+        // A primitive equal to this slot's previous one has the text the slot still holds
+        // (constant and repeated columns skip their encoder); an empty text for a present
+        // value was a coerced one, counted again.
+        const i = leaves.length;
+        code += `x=${access};\nif(x!==l[${i}]||typeof x==='object'){l[${i}]=x;${slot}=${encoder}(x,st);}else if(${slot}===""&&x!=null)st.coerced++;\n`;
+      }
       leaves.push({ index: leaves.length, type });
     }
   };
@@ -122,8 +138,10 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
     'encMap',
     'encStructList',
     'st',
-    `const a=new Array(${leaves.length}).fill("");\nreturn function flatten(r){\n${code}return a.join("\\x1f");};`,
+    'a',
+    `const l=new Array(a.length).fill(undefined);\nreturn function flatten(r){\nlet x;\n${code}return a.join("\\x1f");};`,
   ) as (...args: unknown[]) => (record: unknown) => string;
+  const cells: string[] = new Array<string>(leaves.length).fill('');
   const flatten = factory(
     encVarchar,
     encInteger,
@@ -135,15 +153,28 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
     encMap,
     encStructList,
     state,
+    cells,
   );
 
   let next = 0;
+  let constants: readonly (string | undefined)[] | undefined;
+  const column = (type: ColumnType): string => {
+    const i = next++;
+    const constant = constants?.[i];
+    return constant === undefined ? `c${i}` : literalOf(constant, csvType(type));
+  };
   const expr = (type: ColumnType): string => {
     if (typeof type === 'object' && 'struct' in type)
       return `struct_pack(${Object.entries(type.struct)
         .map(([n, t]) => `${quoteIdent(n)} := ${expr(t)}`)
         .join(', ')})`;
-    const c = `c${next++}`;
+    // An empty (NULL) column: a NULL of the lake type (json_transform of a NULL literal
+    // would not keep its list-of-struct type).
+    if (constants?.[next] === '' && typeof type !== 'string') {
+      next++;
+      return `NULL::${sqlTypeOf(type)}`;
+    }
+    const c = column(type);
     if (type === 'VARCHAR[]') return `string_split(${c}, chr(29))`;
     if (type === 'MAP')
       return `CASE WHEN ${c} IS NULL THEN NULL ELSE map_from_entries(list_transform(string_split(${c}, chr(29)), lambda e: struct_pack(k := split_part(e, chr(30), 1), v := split_part(e, chr(30), 2)))) END`;
@@ -151,17 +182,44 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
       return `json_transform(${c}, ${sqlString(JSON.stringify([jsonStructure(type.list)]))})`;
     return c;
   };
-  const select: string[] = [];
-  const topLevel = new Map<string, string>();
-  for (const [name, type] of Object.entries(schema.fields)) {
-    let e = expr(type);
-    if (type === 'DATETIME') {
-      const base = name.endsWith('_dt') ? topLevel.get(name.slice(0, -3)) : undefined;
-      e = timestampOf(base ? `COALESCE(${base}, ${e})` : e);
+  const selectList = (chunkConstants?: readonly (string | undefined)[]): string => {
+    next = 0;
+    constants = chunkConstants;
+    const select: string[] = [];
+    const topLevel = new Map<string, string>();
+    for (const [name, type] of Object.entries(schema.fields)) {
+      let e = expr(type);
+      if (type === 'DATETIME') {
+        const base = name.endsWith('_dt') ? topLevel.get(name.slice(0, -3)) : undefined;
+        e = timestampOf(base ? `COALESCE(${base}, ${e})` : e);
+      }
+      topLevel.set(name, e);
+      select.push(`${e} AS ${quoteIdent(name)}`);
     }
-    topLevel.set(name, e);
-    select.push(`${e} AS ${quoteIdent(name)}`);
-  }
+    return select.join(',\n  ');
+  };
   const csvColumns = `{${leaves.map((l) => `'c${l.index}': '${csvType(l.type)}'`).join(', ')}}`;
-  return { schema, flatten, state, csvColumns, selectList: select.join(',\n  ') };
+  return { schema, flatten, cells, state, csvColumns, selectList };
+}
+
+/** The DuckDB type of a lake column (DATETIME as TIMESTAMP). */
+function sqlTypeOf(type: ColumnType): string {
+  if (type === 'DATETIME') return 'TIMESTAMP';
+  if (type === 'MAP') return 'MAP(VARCHAR, VARCHAR)';
+  if (typeof type === 'string') return type;
+  const fields = 'struct' in type ? type.struct : type.list;
+  const struct = `STRUCT(${Object.entries(fields)
+    .map(([n, t]) => `${quoteIdent(n)} ${sqlTypeOf(t)}`)
+    .join(', ')})`;
+  return 'struct' in type ? struct : `${struct}[]`;
+}
+
+/**
+ * The SQL literal of one spool field text, typed as `read_csv` would read it: an empty
+ * field is NULL, a quoted one is unquoted (`""` is the empty string).
+ */
+function literalOf(field: string, type: string): string {
+  if (field === '') return `NULL::${type}`;
+  const text = field.startsWith('"') ? field.slice(1, -1).replaceAll('""', '"') : field;
+  return type === 'VARCHAR' ? sqlString(text) : `CAST(${sqlString(text)} AS ${type})`;
 }

@@ -35,9 +35,13 @@ export function encVarchar(v: unknown): string {
   return quote(text(v));
 }
 
+/** Texts of 0…65535 (ports, protocol numbers, flags, enum ids): no number formatting per row. */
+const SMALL_INTS: readonly string[] = Array.from({ length: 65536 }, (_, i) => String(i));
+
 function integer(v: unknown, st: EncodeState, min: number, max: number): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'number') {
+    if ((v & 0xffff) === v) return SMALL_INTS[v] as string;
     if (Number.isInteger(v) && v >= min && v <= max) return String(v);
   } else if (typeof v === 'bigint') {
     if (v >= BigInt(min) && v <= BigInt(max)) return String(v);
