@@ -147,6 +147,9 @@ export async function main(): Promise<number> {
     for (let i = 0; i < 20; i++) await warm.send(new PutEventsCommand({ Entries: entries(10) }));
     warm.destroy();
     const cpuBefore = cpuMs(bus.child.pid);
+    // The SDK clients' CPU (this process: its worker threads) per event: what the clients take
+    // from the same two cores the bus runs on.
+    const clientCpuBefore = process.cpuUsage();
     const start = Date.now();
     const until = start + seconds * 1000;
     const counts = await Promise.all(
@@ -165,14 +168,17 @@ export async function main(): Promise<number> {
     const eventsPerSec = Math.round(accepted / elapsed);
     // The bus's own CPU per event: a figure that other load on the machine disturbs less.
     const busCpuUsPerEvent = ((cpuMs(bus.child.pid) - cpuBefore) * 1000) / accepted;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const clientCpuUsPerEvent = (clientCpu.user + clientCpu.system) / accepted;
     process.stdout.write(
-      `durable PutEvents: ${accepted} events in ${elapsed.toFixed(1)} s = ${eventsPerSec} events/s (10-entry calls, ${workers} workers × ${concurrency} in flight); bus CPU ${busCpuUsPerEvent.toFixed(1)} µs/event\n`,
+      `durable PutEvents: ${accepted} events in ${elapsed.toFixed(1)} s = ${eventsPerSec} events/s (10-entry calls, ${workers} workers × ${concurrency} in flight); bus CPU ${busCpuUsPerEvent.toFixed(1)} µs/event, SDK clients' CPU ${clientCpuUsPerEvent.toFixed(1)} µs/event\n`,
     );
 
     // 2. Delivery latency at 1000 events/s.
     const sdk = client(bus.url);
     const rateSeconds = Number(process.env.BENCH_BUS_LATENCY_SECONDS ?? 5);
     const calls = rateSeconds * 100;
+    const deliveryCpuBefore = cpuMs(bus.child.pid);
     const t0 = now();
     const pending: Promise<unknown>[] = [];
     for (let c = 0; c < calls; c++) {
@@ -187,6 +193,8 @@ export async function main(): Promise<number> {
     while (latencies.length < expected && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
     sdk.destroy();
+    // Accepting and delivering each event (PutEvents, log, one POST to the target), per event.
+    const deliveryBusCpuUsPerEvent = ((cpuMs(bus.child.pid) - deliveryCpuBefore) * 1000) / expected;
     const sorted = [...latencies].sort((a, b) => a - b);
     const p50 = percentile(sorted, 50);
     const p99 = percentile(sorted, 99);
@@ -200,6 +208,7 @@ export async function main(): Promise<number> {
         eventsPerSec,
         accepted,
         busCpuUsPerEvent: Number(busCpuUsPerEvent.toFixed(1)),
+        clientCpuUsPerEvent: Number(clientCpuUsPerEvent.toFixed(1)),
         seconds: Number(elapsed.toFixed(2)),
         workers,
         concurrencyPerWorker: concurrency,
@@ -212,6 +221,7 @@ export async function main(): Promise<number> {
         p50Ms: Number(p50.toFixed(2)),
         p99Ms: Number(p99.toFixed(2)),
         maxMs: Number(max.toFixed(2)),
+        busCpuUsPerEvent: Number(deliveryBusCpuUsPerEvent.toFixed(1)),
       },
       aims: { eventsPerSec: 10_000, p99Ms: 50 },
       // Other work on the machine skews every figure: report how busy it was.
