@@ -103,14 +103,17 @@ export class Delivery {
       const job = lane.ready.shift();
       if (!job) return;
       lane.inFlight++;
-      void this.attempt(job)
-        .catch((e: unknown) =>
-          this.deadLetter(job, undefined, `delivery failed: ${(e as Error).message}`),
-        )
-        .finally(() => {
-          lane.inFlight--;
-          this.pump(lane);
-        });
+      // One promise per delivery on the path every delivery takes (not catch + finally).
+      const finish = (): void => {
+        lane.inFlight--;
+        this.pump(lane);
+      };
+      void this.attempt(job).then(finish, (e: unknown) =>
+        this.deadLetter(job, undefined, `delivery failed: ${(e as Error).message}`).then(
+          finish,
+          finish,
+        ),
+      );
     }
   }
 

@@ -52,8 +52,7 @@ export const eventOperations: OperationsFactory = (engine): Operations => ({
     const results: ResultEntry[] = [];
     const accepted: Publication[] = [];
     const slots: number[] = [];
-    const now = new Date();
-    const nowText = eventTime(now);
+    const nowText = currentEventTime();
     for (const raw of entries) {
       const e = (raw ?? {}) as Input;
       const res = buildEvent(e, nowText, engine.account);
@@ -109,6 +108,19 @@ export const eventOperations: OperationsFactory = (engine): Operations => ({
     return { Result: matcher.matches(event) };
   },
 });
+
+// `time` has one-second resolution: the text is made once per second, not per call.
+let lastSecond = -1;
+let lastText = '';
+function currentEventTime(): string {
+  const ms = Date.now();
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = eventTime(new Date(ms));
+  }
+  return lastText;
+}
 
 function buildEvent(e: Input, nowText: string, a: AccountInfo): BusEvent | ResultEntry {
   for (const key of ['Source', 'DetailType', 'Detail'] as const) {
