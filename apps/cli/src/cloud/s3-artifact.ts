@@ -14,7 +14,7 @@ export interface UploadArtifactOptions {
 
 /**
  * Uploads a saved model artifact (`manifest.json` + `weights.bin`) under an S3 prefix, where
- * the score service's embedded mode loads it (`MODEL_URI=s3://…`). The weights go first and
+ * the score service's embedded mode loads it (`SCORE_MODEL_PATH=s3://…`). The weights go first and
  * the manifest last, so a reader never finds a manifest without its weights.
  */
 export async function uploadArtifact(
