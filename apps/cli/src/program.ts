@@ -1,5 +1,6 @@
 import { ContractError } from '@lakewatch/contracts';
 import { Command, CommanderError } from 'commander';
+import { registerBacktest } from './commands/backtest.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerContracts } from './commands/contracts.js';
 import { registerDemo } from './commands/demo.js';
@@ -7,6 +8,7 @@ import { registerDeployModel } from './commands/deploy-model.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerDown } from './commands/down.js';
 import { registerEval } from './commands/eval.js';
+import { registerFeedback } from './commands/feedback.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerLocalBus } from './commands/local-bus.js';
 import { registerNormalize } from './commands/normalize.js';
@@ -54,6 +56,8 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerUp(program, io);
   registerDown(program, io);
   registerReplay(program, io);
+  registerBacktest(program, io);
+  registerFeedback(program, io);
   return program;
 }
 

@@ -6,6 +6,8 @@ export interface NotifyConfig {
   configPath: string;
   /** `NOTIFY_STATE_DIR`: where the sent-notifications log lives. @default `.lakewatch/notify` */
   stateDir: string;
+  /** `NOTIFY_SUPPRESSIONS`: the feedback store (labels.jsonl) whose false positives are never notified. */
+  suppressionsPath?: string;
   /** `EVENT_BUS_NAME`: where NotificationDelivered/Failed go. @default the default bus */
   eventBusName?: string;
   /** `PORT`. @default 4014 */
@@ -21,7 +23,9 @@ export interface NotifyConfig {
 /** Reads the configuration; the only place the notify service reads the environment. */
 export function loadConfig(env: Env = process.env): NotifyConfig {
   const eventBusName = optionalString(env, 'EVENT_BUS_NAME');
+  const suppressionsPath = optionalString(env, 'NOTIFY_SUPPRESSIONS');
   return {
+    ...(suppressionsPath !== undefined && { suppressionsPath }),
     configPath: requiredString(env, 'NOTIFY_CONFIG'),
     stateDir: optionalString(env, 'NOTIFY_STATE_DIR', '.lakewatch/notify'),
     ...(eventBusName !== undefined && { eventBusName }),

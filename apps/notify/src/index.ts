@@ -25,6 +25,11 @@ export { isUnsafeAddress, type Resolver, resolveSafe } from './safe-address.js';
 export { createSender, type Notification, type Sender, type SenderDeps } from './senders.js';
 export { type SentRecord, SentStore } from './sent-store.js';
 export {
+  FeedbackSuppressions,
+  type FeedbackSuppressionsOptions,
+  type Suppression,
+} from './suppressions.js';
+export {
   DEFAULT_POLICY,
   type DeliveryPolicy,
   loadNotifyTargets,

@@ -6,6 +6,7 @@ import { TokenBucket } from './rate-limit.js';
 import type { RoutedFinding } from './routed.js';
 import type { Sender } from './senders.js';
 import type { SentStore } from './sent-store.js';
+import type { FeedbackSuppressions } from './suppressions.js';
 import type { TargetDef } from './targets-config.js';
 
 /** What the notifier needs; everything from outside is passed in. */
@@ -14,6 +15,8 @@ export interface NotifierDeps {
   senders: ReadonlyMap<string, Sender>;
   store: SentStore;
   publisher: ContractPublisher;
+  /** Pairs analysts called false positives: never notified (`NOTIFY_SUPPRESSIONS`). */
+  suppressions?: FeedbackSuppressions;
   logger?: Logger;
   /** @default Date.now */
   now?: () => number;
@@ -35,6 +38,8 @@ export interface NotifierStats {
   failed: number;
   suppressed: number;
   duplicates: number;
+  /** Of `suppressed`: by an analyst's false-positive label. */
+  suppressedByFeedback: number;
 }
 
 type Kind = NotificationDeliveredV1['target']['kind'];
@@ -52,7 +57,13 @@ type Kind = NotificationDeliveredV1['target']['kind'];
  * `unknown-target`.
  */
 export class Notifier {
-  readonly stats: NotifierStats = { delivered: 0, failed: 0, suppressed: 0, duplicates: 0 };
+  readonly stats: NotifierStats = {
+    delivered: 0,
+    failed: 0,
+    suppressed: 0,
+    duplicates: 0,
+    suppressedByFeedback: 0,
+  };
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly inFlight = new Map<string, Promise<TargetOutcome>>();
   private readonly now: () => number;
@@ -115,6 +126,21 @@ export class Notifier {
         ),
       );
       return { target: targetId, status: 'failed', attempts: 0, code: 'unknown-target' };
+    }
+    const labelled = this.deps.suppressions?.match(finding.entity, finding.ip);
+    if (labelled) {
+      this.stats.suppressed += 1;
+      this.stats.suppressedByFeedback += 1;
+      log?.info(
+        {
+          findingId: finding.findingId,
+          route,
+          target: targetId,
+          labelledFinding: labelled.findingId,
+        },
+        'suppressed: an analyst marked this entity and IP a false positive',
+      );
+      return { target: targetId, status: 'suppressed' };
     }
     const incident = `incident|${finding.entity.type}:${finding.entity.uid}|${finding.ip}|${route}|${targetId}`;
     const last = this.deps.store.get(incident);

@@ -7,6 +7,7 @@ import type { NotifyConfig } from './config.js';
 import { Notifier } from './notifier.js';
 import { createSender, type Sender } from './senders.js';
 import { SentStore } from './sent-store.js';
+import { FeedbackSuppressions } from './suppressions.js';
 import { loadNotifyTargets } from './targets-config.js';
 
 /** Wires the notifier from configuration: targets file, senders, sent log, EventBridge. */
@@ -39,6 +40,9 @@ export function createNotifier(
     senders,
     store: new SentStore(join(config.stateDir, 'sent.log')),
     publisher: new ContractPublisher(bus),
+    ...(config.suppressionsPath !== undefined && {
+      suppressions: new FeedbackSuppressions(config.suppressionsPath, { logger }),
+    }),
     logger,
   });
 }

@@ -8,6 +8,7 @@ import {
 } from '@lakewatch/ipinsights';
 import { type Command, Option } from 'commander';
 import { CliError } from '../errors.js';
+import { withExtraNormals } from '../feedback/extra-normals.js';
 import type { CliIo } from '../io.js';
 import {
   addCloudTrainOptions,
@@ -70,7 +71,17 @@ export function registerTrain(program: Command, io: CliIo): void {
       'comma-separated IP prefix levels to learn, of 8,16,24,32 (default 8,16)',
       (v: string) => v.split(',').map((x) => Number(x.trim())),
     )
-    .option('--no-progress', 'no progress bar');
+    .option('--no-progress', 'no progress bar')
+    .option(
+      '--extra-normals <labels>',
+      'feedback store (labels.jsonl): its false-positive pairs are added as normal training pairs',
+    )
+    .option(
+      '--extra-normals-weight <n>',
+      'times each false-positive pair is added',
+      parseInteger('--extra-normals-weight'),
+      3,
+    );
   for (const name of HYPERPARAMETER_NAMES) {
     cmd.addOption(new Option(`--${name} <value>`, `SageMaker hyperparameter ${name}`));
     if (kebab(name) !== name) cmd.addOption(new Option(`--${kebab(name)} <value>`).hideHelp());
@@ -86,8 +97,17 @@ export function registerTrain(program: Command, io: CliIo): void {
     requireLocalTrainOptions(opts);
     const showProgress = opts.progress !== false;
     let lastDraw = 0;
+    const extra = opts.extraNormals
+      ? await withExtraNormals(
+          String(opts.input),
+          String(opts.extraNormals),
+          opts.extraNormalsWeight as number,
+        )
+      : undefined;
+    if (extra)
+      io.err(`feedback: ${extra.pairs} false-positive pairs added as ${extra.rows} normal rows\n`);
     try {
-      const { model, report } = await train(String(opts.input), hyperparameters, {
+      const { model, report } = await train(extra?.path ?? String(opts.input), hyperparameters, {
         seed: opts.seed as number,
         ...(opts.threads !== undefined ? { threads: opts.threads as number } : {}),
         ...(opts.ipHashBuckets !== undefined
@@ -123,6 +143,7 @@ export function registerTrain(program: Command, io: CliIo): void {
           version: model.version,
           ...(uploaded ? { uploaded } : {}),
           positives: report.positives,
+          ...(extra ? { extra_normal_pairs: extra.pairs } : {}),
           rejected: report.rejected,
           threads: report.threads,
           train_seconds: report.trainSeconds,
@@ -136,6 +157,8 @@ export function registerTrain(program: Command, io: CliIo): void {
     } catch (e) {
       if (e instanceof IpInsightsError) throw new CliError(e.message, { cause: e });
       throw e;
+    } finally {
+      await extra?.cleanup();
     }
   });
 }
