@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { CliError } from '../errors.js';
 
 /** Wraps an AWS SDK failure as a CLI error naming the service call and the AWS error. */
@@ -64,6 +65,13 @@ export function parsePollInterval(value: string): number {
   if (!Number.isFinite(n) || n <= 0)
     throw usage(`--poll-interval must be a positive number of seconds, got '${value}'`);
   return Math.round(n * 1000);
+}
+
+/** `--poll-interval <seconds>` (held in milliseconds), its default shown in seconds. */
+export function pollIntervalOption(defaultSeconds: number, prefix = ''): Option {
+  return new Option('--poll-interval <seconds>', `${prefix}seconds between status reads`)
+    .argParser(parsePollInterval)
+    .default(defaultSeconds * 1000, String(defaultSeconds));
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;

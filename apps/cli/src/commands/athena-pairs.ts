@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { parsePollInterval, parseTime, requireRegion, usage } from '../cloud/aws.js';
+import { parseTime, pollIntervalOption, requireRegion, usage } from '../cloud/aws.js';
 import type { CliIo } from '../io.js';
 
 /** The options `lakewatch pairs` takes for `--athena`. */
@@ -25,7 +25,10 @@ export interface AthenaPairsCommandOptions {
 /** Adds the `--athena` options to `lakewatch pairs`. */
 export function addAthenaPairsOptions(cmd: Command): Command {
   return cmd
-    .option('--athena', 'run the query on Amazon Athena over Security Lake instead of a local lake')
+    .option(
+      '--athena',
+      'run the query on Amazon Athena over Security Lake instead of a local lake (--table then defaults to amazon_security_lake_table_<region>_vpc_flow_2_0)',
+    )
     .option(
       '--database <name>',
       'Athena: Glue database (default amazon_security_lake_glue_db_<region>)',
@@ -41,12 +44,7 @@ export function addAthenaPairsOptions(cmd: Command): Command {
       "Athena: the query's own result location (default s3://<output bucket>/athena-results/lakewatch/)",
     )
     .addOption(new Option('--region <region>', 'Athena: AWS region').env('AWS_REGION'))
-    .option(
-      '--poll-interval <seconds>',
-      'Athena: seconds between status reads',
-      parsePollInterval,
-      2000,
-    );
+    .addOption(pollIntervalOption(2, 'Athena: '));
 }
 
 /** `lakewatch pairs --athena …`: the training pairs from Security Lake through Athena. */

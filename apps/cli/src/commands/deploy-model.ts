@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { parsePollInterval, requireRegion, usage } from '../cloud/aws.js';
+import { pollIntervalOption, requireRegion, usage } from '../cloud/aws.js';
 import type { CliIo } from '../io.js';
 
 interface DeployModelCommandOptions {
@@ -21,8 +21,7 @@ export function registerDeployModel(program: Command, io: CliIo): void {
   program
     .command('deploy-model')
     .description(
-      'put a SageMaker IP Insights model (from a training job or a model.tar.gz) behind an endpoint:\n' +
-        'CreateModel, CreateEndpointConfig, CreateEndpoint (or UpdateEndpoint), then wait for InService',
+      'put a SageMaker IP Insights model (from a training job or a model.tar.gz) behind an endpoint: CreateModel, CreateEndpointConfig, CreateEndpoint (or UpdateEndpoint), then wait for InService',
     )
     .option('--training-job <name>', 'use the artifact of this completed training job')
     .option('--model-data <s3uri>', 'or this model.tar.gz')
@@ -33,7 +32,7 @@ export function registerDeployModel(program: Command, io: CliIo): void {
     .option('--instance-count <n>', 'hosting instances', '1')
     .option('--image <uri>', "inference image (default: the region's built-in IP Insights)")
     .addOption(new Option('--region <region>', 'AWS region').env('AWS_REGION'))
-    .option('--poll-interval <seconds>', 'seconds between status reads', parsePollInterval, 30_000)
+    .addOption(pollIntervalOption(30))
     .option('--no-wait', 'return once the endpoint is being created or updated')
     .action(async (opts: DeployModelCommandOptions) => {
       const region = requireRegion(opts.region);

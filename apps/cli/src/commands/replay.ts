@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import {
-  parsePollInterval,
   parseTime,
+  pollIntervalOption,
   requireRegion,
   timestampedName,
   usage,
@@ -30,8 +30,7 @@ export function registerReplay(program: Command, io: CliIo): void {
   program
     .command('replay')
     .description(
-      "replay an EventBridge archive's events of [--from, --to] onto its bus (StartReplay, then\n" +
-        'DescribeReplay until COMPLETED): on AWS with --aws, else on the local bus at --endpoint',
+      "replay an EventBridge archive's events of [--from, --to] onto its bus (StartReplay, then DescribeReplay until COMPLETED): on AWS with --aws, else on the local bus at --endpoint",
     )
     .option('--aws', 'replay on Amazon EventBridge (the SDK credentials and --region)')
     .option('--archive <name|arn>', 'the archive (required)')
@@ -56,7 +55,7 @@ export function registerReplay(program: Command, io: CliIo): void {
       ),
     )
     .addOption(new Option('--region <region>', 'AWS region').env('AWS_REGION'))
-    .option('--poll-interval <seconds>', 'seconds between status reads', parsePollInterval, 5000)
+    .addOption(pollIntervalOption(5))
     .option('--no-wait', 'return once the replay started')
     .action(async (opts: ReplayCommandOptions) => {
       if (!opts.archive) throw usage("required option '--archive <name|arn>' not specified");

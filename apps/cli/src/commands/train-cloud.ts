@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { parsePollInterval, requireRegion, timestampedName, usage } from '../cloud/aws.js';
+import { pollIntervalOption, requireRegion, timestampedName, usage } from '../cloud/aws.js';
 import type { CliIo } from '../io.js';
 
 function positiveInteger(flag: string) {
@@ -50,12 +50,7 @@ export function addCloudTrainOptions(cmd: Command): Command {
       "sagemaker: training image (default: the region's built-in IP Insights)",
     )
     .addOption(new Option('--region <region>', 'sagemaker: AWS region').env('AWS_REGION'))
-    .option(
-      '--poll-interval <seconds>',
-      'sagemaker: seconds between status reads',
-      parsePollInterval,
-      15_000,
-    )
+    .addOption(pollIntervalOption(15, 'sagemaker: '))
     .option('--no-wait', 'sagemaker: return once the job is created');
 }
 
