@@ -200,6 +200,28 @@ describe('Command: lakewatch pairs --athena', () => {
     );
   });
 
+  it("names Athena's result object when it cannot be read", async () => {
+    succeedsWith(`s3://${s3.bucket}/athena-results/lakewatch/missing.csv`);
+
+    const r = await runCli(
+      'pairs',
+      '--athena',
+      '--region',
+      'us-east-1',
+      '--output',
+      `s3://${s3.bucket}/train/y.csv`,
+      '--s3-endpoint',
+      s3.endpoint,
+      '--poll-interval',
+      '0.01',
+    );
+
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      `lakewatch: s3 GetObject s3://${s3.bucket}/athena-results/lakewatch/missing.csv: NoSuchKey`,
+    );
+  });
+
   it('names the failing call when StartQueryExecution is refused', async () => {
     athena
       .on(StartQueryExecutionCommand)
