@@ -21,7 +21,8 @@ export interface SimulatedWeek {
 }
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
+/** Pairs of this many hours of objects go into one batch source. */
+const SPAN = 3 * 3_600_000;
 
 /**
  * Simulates a small week (VPC Flow Logs v5) and turns every flow object into
@@ -45,10 +46,11 @@ export async function simulateWeek(options: {
   const events: ObservedEvent[] = [];
   const train: Array<[string, string]> = [];
   const held = new Set<string>();
-  // one batch source per hour (the objects of an hour, as an hourly delivery would carry them):
-  // a week is then ~170 events, which keeps the replays of the test short on a busy machine
+  // one batch source per three hours of objects (as a coarser delivery would carry them): a
+  // week is then ~60 events, which keeps the replays of the test short on a busy machine
   let pairs = new Map<string, ObservedPair>();
-  let hour = -1;
+  let span = -1;
+  let lastEnd = 0;
   let hourKey = '';
   const flush = () => {
     if (pairs.size === 0) return;
@@ -59,7 +61,7 @@ export async function simulateWeek(options: {
     const parts = Math.ceil(all.length / 250);
     for (let k = 0; k < parts; k++) {
       events.push({
-        time: new Date(hour + HOUR),
+        time: new Date(lastEnd),
         detail: {
           schemaVersion: '1.0',
           batchId: `npo-${createHash('sha256').update(`${hourKey}|${k}`).digest('hex').slice(0, 24)}`,
@@ -67,7 +69,7 @@ export async function simulateWeek(options: {
           sourceObject: { uri: `file:///sim/${hourKey}`, etag },
           ocsfClassUid: 4001,
           pairing: 'peer',
-          window: { start: new Date(hour).toISOString(), end: new Date(hour + HOUR).toISOString() },
+          window: { start: new Date(span).toISOString(), end: new Date(lastEnd).toISOString() },
           pairs: all.slice(k * 250, (k + 1) * 250),
         },
       });
@@ -76,12 +78,13 @@ export async function simulateWeek(options: {
   };
   for await (const o of sim.objects()) {
     if (o.type !== 'aws-vpc-flow') continue;
-    const h = Math.floor((o.end - 1) / HOUR) * HOUR;
-    if (h !== hour) {
+    const h = Math.floor((o.end - 1) / SPAN) * SPAN;
+    if (h !== span) {
       flush();
-      hour = h;
+      span = h;
       hourKey = o.key;
     }
+    lastEnd = o.end;
     const lines = gunzipSync(o.body).toString('utf8').split('\n');
     const seenInObject = new Set<string>();
     const header = (lines[0] ?? '').split(' ');

@@ -135,10 +135,10 @@ describe('Function: lakewatch backtest (a simulated week replayed from the local
     });
 
     const week = await simulateWeek({ seed: 'backtest', instances: 5, trainDays: 4 });
-    for (let i = 0; i < week.events.length; i += 10) {
+    for (let i = 0; i < week.events.length; i += 2) {
       const res = await client.send(
         new PutEventsCommand({
-          Entries: week.events.slice(i, i + 10).map((e) =>
+          Entries: week.events.slice(i, i + 2).map((e) =>
             buildPutEventsEntry('NetworkPairsObserved', e.detail, {
               eventBusName: 'lakewatch',
               time: e.time,
