@@ -172,10 +172,15 @@ export class LakeIngest {
       throw new LakeError(`ingest ${this.ingestId} takes no more records`);
     for (const r of batch.rejects ?? []) await this.rejects.add(r);
     const records = batch.records;
+    // The flatteners take an object seen again to be unchanged: only within a synchronous run.
+    this.resetFlatteners();
     for (let i = 0; i < records.length; i++) {
       const record = records[i] as LakeRecord;
       const problem = this.addRecord(record);
-      if (problem) await this.rejects.add(problem);
+      if (problem) {
+        await this.rejects.add(problem);
+        this.resetFlatteners();
+      }
     }
     for (const [id, p] of this.partitions) {
       if (p.rows < (this.options.maxRowsPerObject ?? 100_000)) continue;
@@ -197,6 +202,10 @@ export class LakeIngest {
     // Backpressure: at most two chunks waiting for DuckDB.
     if (this.queued > 2) await this.chain;
     if (this.failure) throw this.failure;
+  }
+
+  private resetFlatteners(): void {
+    for (const c of this.compiled.values()) c.reset();
   }
 
   private enqueue(p: PartitionSpool): void {

@@ -185,25 +185,31 @@ describe('Class: LakeIngest', () => {
   it('keeps values that are the same in every row, or repeat after a missing struct, and counts every bad one', async () => {
     // Prepare
     const storage = new LocalStorage(dir.path);
+    // One traffic object shared by every record (as parsers share objects), with a bad value,
+    // and changed between the two batches.
+    const traffic: Record<string, unknown> = { packets: 'many', bytes: 100 };
     const records = Array.from({ length: 6 }, (_, i) =>
       vpcFlowRecord(i, {
         message: 'say "hi"\x1f, then\nleave',
         unmapped: { a: 'x' },
         severity_id: 'high',
+        traffic,
         ...(i === 2 ? { connection_info: undefined } : {}),
       }),
     );
 
     // Act
     const ingest = await LakeIngest.begin(storage, { sourceUri: 'constants', etag: '1' });
-    await ingest.add({ records });
+    await ingest.add({ records: records.slice(0, 3) });
+    traffic.bytes = 200;
+    await ingest.add({ records: records.slice(3) });
     const { manifest } = await ingest.commit();
 
     // Assess
-    expect(manifest.coercedValues).toBe(6);
+    expect(manifest.coercedValues).toBe(12);
     const lake = await LakeQuery.open(dir.path);
     const r = await lake.query(
-      `SELECT metadata.uid, connection_info.protocol_num, message, unmapped['a'], severity_id, typeof(observables), typeof(time_dt) FROM vpc_flow ORDER BY metadata.uid`,
+      `SELECT metadata.uid, connection_info.protocol_num, message, unmapped['a'], severity_id, typeof(observables), typeof(time_dt), traffic.bytes::INT, traffic.packets FROM vpc_flow ORDER BY metadata.uid`,
     );
     lake.close();
     const message = 'say "hi"\x1f, then\nleave';
@@ -218,6 +224,8 @@ describe('Class: LakeIngest', () => {
         null,
         observables,
         'TIMESTAMP',
+        i < 3 ? 100 : 200,
+        null,
       ]),
     );
   });

@@ -22,6 +22,13 @@ export interface CompiledSchema {
    * overwritten by the next call): what a spool compares to find columns constant in a chunk.
    */
   readonly cells: readonly string[];
+  /**
+   * Forgets the values the flattener remembers from earlier records. Within a run of calls
+   * with no `reset`, an object (struct, list, map) seen again is taken to be unchanged since:
+   * call this whenever records may have been changed in between (the writer does at every
+   * batch and after every `await`).
+   */
+  readonly reset: () => void;
   /** Counters of the flattener (values dropped for a bad type). */
   readonly state: EncodeState;
   /** `read_csv` `columns` argument: `{'c0': 'VARCHAR', …}`. */
@@ -88,6 +95,7 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
   const leaves: Leaf[] = [];
   let code = '';
   let vars = 0;
+  let structs = 0;
   const countLeaves = (fields: StructFields): number =>
     Object.values(fields).reduce<number>(
       (n, t) => n + (typeof t === 'object' && 'struct' in t ? countLeaves(t.struct) : 1),
@@ -96,15 +104,19 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
   // Each leaf's text goes to its slot of a reused array, joined once per record: one flat
   // string per row and little garbage (string concatenation would build a rope per row).
   // `parent` is known to be an object here; a missing struct empties its slots in one loop.
+  // Slots keep their text from the previous record: a struct object that is the one whose
+  // texts the slots hold (parsers share cloud, product, connection objects) skips its leaves,
+  // adding the coerced values it had; `s[k]` is that object, `sc[k]` its coerced count.
   const walk = (fields: StructFields, parent: string, top: boolean): void => {
     for (const [name, type] of Object.entries(fields)) {
       const access = `${parent}[${JSON.stringify(name)}]`;
       if (typeof type === 'object' && 'struct' in type) {
         const v = `v${vars++}`;
+        const k = structs++;
         const first = leaves.length;
-        code += `const ${v}=${access};\nif(${v}!==null&&typeof ${v}==='object'){\n`;
+        code += `const ${v}=${access};\nif(${v}!==null&&typeof ${v}==='object'){\nif(${v}===s[${k}])st.coerced+=sc[${k}];else{const c${k}=st.coerced;\n`;
         walk(type.struct, v, false);
-        code += `}else for(let i=${first};i<${first + countLeaves(type.struct)};i++){a[i]="";l[i]=undefined;}\n`;
+        code += `s[${k}]=${v};sc[${k}]=st.coerced-c${k};}\n}else{for(let i=${first};i<${first + countLeaves(type.struct)};i++){a[i]="";l[i]=undefined;}for(let j=${k};j<${structs};j++)s[j]=N;}\n`;
         continue;
       }
       const slot = `a[${leaves.length}]`;
@@ -116,11 +128,12 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
         const b = `${parent}[${JSON.stringify(base)}]`;
         code += `${slot}=Number.isInteger(${b})?"":${encoder}(${access},st);\n`;
       } else {
-        // A primitive equal to this slot's previous one has the text the slot still holds
+        // A value equal to this slot's previous one has the text the slot still holds
         // (constant and repeated columns skip their encoder); an empty text for a present
-        // value was a coerced one, counted again.
+        // primitive was a coerced one, counted again (an object is encoded again: an empty
+        // list is empty without being coerced).
         const i = leaves.length;
-        code += `x=${access};\nif(x!==l[${i}]||typeof x==='object'){l[${i}]=x;${slot}=${encoder}(x,st);}else if(${slot}===""&&x!=null)st.coerced++;\n`;
+        code += `x=${access};\nif(x!==l[${i}]){l[${i}]=x;${slot}=${encoder}(x,st);}else if(${slot}===""&&x!=null){if(typeof x==='object')${slot}=${encoder}(x,st);else st.coerced++;}\n`;
       }
       leaves.push({ index: leaves.length, type });
     }
@@ -139,10 +152,11 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
     'encStructList',
     'st',
     'a',
-    `const l=new Array(a.length).fill(undefined);\nreturn function flatten(r){\nlet x;\n${code}return a.join("\\x1f");};`,
-  ) as (...args: unknown[]) => (record: unknown) => string;
+    `const N={};\nconst l=new Array(a.length).fill(N);\nconst s=new Array(${structs}).fill(N);\nconst sc=new Array(${structs}).fill(0);\n` +
+      `return {reset(){l.fill(N);s.fill(N);},flatten(r){\nlet x;\n${code}return a.join("\\x1f");}};`,
+  ) as (...args: unknown[]) => { reset: () => void; flatten: (record: unknown) => string };
   const cells: string[] = new Array<string>(leaves.length).fill('');
-  const flatten = factory(
+  const { flatten, reset } = factory(
     encVarchar,
     encInteger,
     encBigint,
@@ -199,7 +213,7 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
     return select.join(',\n  ');
   };
   const csvColumns = `{${leaves.map((l) => `'c${l.index}': '${csvType(l.type)}'`).join(', ')}}`;
-  return { schema, flatten, cells, state, csvColumns, selectList };
+  return { schema, flatten, reset, cells, state, csvColumns, selectList };
 }
 
 /** The DuckDB type of a lake column (DATETIME as TIMESTAMP). */

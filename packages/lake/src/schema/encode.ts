@@ -18,6 +18,11 @@ const INT_TEXT = /^-?\d{1,19}$/;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
+/** `v` without the list and map separators (a scan instead of a regex replace when none). */
+function clean(v: string): string {
+  return v.indexOf('\x1d') < 0 && v.indexOf('\x1e') < 0 ? v : v.replace(SEPARATORS, '');
+}
+
 function quote(v: string): string {
   if (v === '') return '""';
   return NEEDS_QUOTE.test(v) ? `"${v.replaceAll('"', '""').replaceAll('\0', '')}"` : v;
@@ -89,14 +94,14 @@ export function encVarcharList(v: unknown, st: EncodeState): string {
       st.coerced++;
       return '';
     }
-    return quote(text(v).replace(SEPARATORS, ''));
+    return quote(clean(text(v)));
   }
   if (v.length === 0) return '';
   let out = '';
   for (let i = 0; i < v.length; i++) {
     const item: unknown = v[i];
     if (i > 0) out += '\x1d';
-    if (item !== undefined && item !== null) out += text(item).replace(SEPARATORS, '');
+    if (item !== undefined && item !== null) out += clean(text(item));
   }
   return quote(out);
 }
@@ -115,7 +120,7 @@ export function encMap(v: unknown, st: EncodeState): string {
     if (value === undefined) continue;
     if (!first) out += '\x1d';
     first = false;
-    out += `${key.replace(SEPARATORS, '')}\x1e${value === null ? '' : text(value).replace(SEPARATORS, '')}`;
+    out += `${clean(key)}\x1e${value === null ? '' : clean(text(value))}`;
   }
   return first ? '' : quote(out);
 }
