@@ -97,7 +97,7 @@ export function registerBacktest(program: Command, io: CliIo): void {
     .option(
       '--bus-dir <dir>',
       'data dir of the local bus that archived the events (copied, never changed)',
-      '.lakewatch/bus',
+      '.lakewatch/stack/bus',
     )
     .option('--endpoint <url>', 'use this running local bus instead of --bus-dir')
     .option('--archive <name>', 'archive to replay', 'lakewatch-all')

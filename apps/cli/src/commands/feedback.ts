@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
 import { type FeedbackRow, readFeedbackFile } from '../feedback/bulk.js';
@@ -28,6 +28,18 @@ interface FeedbackCommandOptions {
 
 /** Where findings are looked up when --findings is not given: notify's audit file. */
 export const DEFAULT_FINDINGS_FILES = ['.lakewatch/notify/findings.jsonl'];
+/** …and the notification files of a `lakewatch up` stack (`<stack>/notifications/*.jsonl`). */
+export const STACK_NOTIFICATIONS_DIR = '.lakewatch/stack/notifications';
+
+function defaultFindingsFiles(): string[] {
+  const stack = existsSync(STACK_NOTIFICATIONS_DIR)
+    ? readdirSync(STACK_NOTIFICATIONS_DIR)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+        .map((f) => join(STACK_NOTIFICATIONS_DIR, f))
+    : [];
+  return [...DEFAULT_FINDINGS_FILES, ...stack];
+}
 
 function resolveRow(
   row: FeedbackRow,
@@ -79,7 +91,7 @@ export function registerFeedback(program: Command, io: CliIo): void {
     )
     .option(
       '--findings <file>',
-      `JSON-lines findings to resolve ids from (repeatable; default ${DEFAULT_FINDINGS_FILES.join(', ')})`,
+      `JSON-lines findings to resolve ids from (repeatable; default ${DEFAULT_FINDINGS_FILES.join(', ')} and ${STACK_NOTIFICATIONS_DIR}/*.jsonl)`,
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
@@ -93,7 +105,7 @@ export function registerFeedback(program: Command, io: CliIo): void {
         throw new CliError('--finding and --file are exclusive', { exitCode: 2 });
       if ((opts.entity === undefined) !== (opts.ip === undefined))
         throw new CliError('--entity and --ip go together', { exitCode: 2 });
-      const files = opts.findings.length > 0 ? opts.findings : DEFAULT_FINDINGS_FILES;
+      const files = opts.findings.length > 0 ? opts.findings : defaultFindingsFiles();
       for (const f of opts.findings)
         if (!existsSync(f)) throw new CliError(`--findings ${f}: no such file`, { exitCode: 2 });
       const index = await indexFindings(files);
