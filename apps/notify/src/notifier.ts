@@ -51,10 +51,10 @@ type Kind = NotificationDeliveredV1['target']['kind'];
  * waited on (or the send fails `rate-limited`), and the send is tried up to `maxAttempts`
  * times with exponential backoff and jitter (retryable errors only). The outcome is
  * published as NotificationDelivered or NotificationFailed (the detail names finding, target
- * and route). An outcome (sent, or failed for good) is recorded before it is published, so a
- * publish failure (which throws, and the bus redelivers) never resends; the price is that
- * such an outcome event can be lost (it is logged). An unknown target id fails
- * `unknown-target`.
+ * and route). An outcome (sent, or failed for good) is recorded with its event before that
+ * event is published, and marked once it is: a publish failure (which throws, and the bus
+ * redelivers) or a crash in between never resends, and the redelivery publishes the owed
+ * event. An unknown target id fails `unknown-target`.
  */
 export class Notifier {
   readonly stats: NotifierStats = {
@@ -105,12 +105,17 @@ export class Notifier {
     const log = this.deps.logger;
     const def = this.deps.targets.get(targetId);
     const sender = this.deps.senders.get(targetId);
-    if (this.deps.store.get(key)) {
+    const done = this.deps.store.get(key);
+    if (done) {
       this.stats.duplicates += 1;
+      const owed = done.outcome && !this.deps.store.get(`published|${key}`);
       log?.info(
         { findingId: finding.findingId, route, target: targetId },
-        'already handled: duplicate skipped',
+        owed
+          ? 'already handled: duplicate skipped, its outcome event published now'
+          : 'already handled: duplicate skipped',
       );
+      if (done.outcome && owed) await this.publishOutcome(key, done.outcome);
       return { target: targetId, status: 'duplicate' };
     }
     if (!def || !sender) {
@@ -173,31 +178,13 @@ export class Notifier {
     }
     const started = this.now();
     let attempts = 0;
+    let response: string;
     for (;;) {
       attempts += 1;
       try {
-        const response = await sender({ finding, route, eventId: routed.eventId });
-        const at = this.now();
-        this.deps.store.put([
-          { key, findingId: finding.findingId, at },
-          { key: incident, findingId: finding.findingId, at },
-        ]);
-        this.stats.delivered += 1;
-        log?.info({ findingId: finding.findingId, route, target: targetId, attempts }, 'delivered');
-        await this.publish({
-          detailType: 'NotificationDelivered',
-          detail: {
-            schemaVersion: '1.0',
-            findingId: finding.findingId,
-            target: ref,
-            route,
-            attempts,
-            deliveredAt: new Date(at).toISOString(),
-            durationMs: Math.max(0, at - started),
-            response: response.slice(0, 512),
-          },
-        });
-        return { target: targetId, status: 'delivered', attempts, response };
+        // Only the send is retried: a failure to publish its outcome is not a failed send.
+        response = await sender({ finding, route, eventId: routed.eventId });
+        break;
       } catch (e) {
         const err =
           e instanceof DeliveryError
@@ -226,6 +213,28 @@ export class Notifier {
         await this.sleep(backoff / 2 + (this.random() * backoff) / 2);
       }
     }
+    const at = this.now();
+    const outcome: Outgoing = {
+      detailType: 'NotificationDelivered',
+      detail: {
+        schemaVersion: '1.0',
+        findingId: finding.findingId,
+        target: ref,
+        route,
+        attempts,
+        deliveredAt: new Date(at).toISOString(),
+        durationMs: Math.max(0, at - started),
+        response: response.slice(0, 512),
+      },
+    };
+    this.deps.store.put([
+      { key, findingId: finding.findingId, at, outcome },
+      { key: incident, findingId: finding.findingId, at },
+    ]);
+    this.stats.delivered += 1;
+    log?.info({ findingId: finding.findingId, route, target: targetId, attempts }, 'delivered');
+    await this.publishOutcome(key, outcome);
+    return { target: targetId, status: 'delivered', attempts, response };
   }
 
   /** A final failure is recorded too: a redelivered finding does not go through it again. */
@@ -237,7 +246,6 @@ export class Notifier {
     err: DeliveryError,
   ): Promise<void> {
     this.stats.failed += 1;
-    this.deps.store.put([{ key, findingId: routed.finding.findingId, at: this.now() }]);
     const detail: NotificationFailedV1 = {
       schemaVersion: '1.0',
       findingId: routed.finding.findingId,
@@ -247,10 +255,15 @@ export class Notifier {
       error: { code: err.code, message: err.message.slice(0, 2048), retryable: err.retryable },
       failedAt: new Date(this.now()).toISOString(),
     };
-    await this.publish({ detailType: 'NotificationFailed', detail });
+    const outcome: Outgoing = { detailType: 'NotificationFailed', detail };
+    this.deps.store.put([{ key, findingId: routed.finding.findingId, at: this.now(), outcome }]);
+    await this.publishOutcome(key, outcome);
   }
 
-  private async publish(event: Outgoing): Promise<void> {
-    await this.deps.publisher.publish([event]);
+  /** Publishes a recorded outcome event, then marks it published (a failure throws). */
+  private async publishOutcome(key: string, outcome: Outgoing): Promise<void> {
+    await this.deps.publisher.publish([outcome]);
+    const findingId = (outcome.detail as { findingId: string }).findingId;
+    this.deps.store.put([{ key: `published|${key}`, findingId, at: this.now() }]);
   }
 }

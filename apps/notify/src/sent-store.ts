@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Outgoing } from '@lakewatch/service-kit';
 
 /** One sent notification, remembered for suppression and duplicate detection. */
 export interface SentRecord {
@@ -8,6 +9,12 @@ export interface SentRecord {
   findingId: string;
   /** Epoch ms of the send. */
   at: number;
+  /**
+   * The outcome event owed for this send (NotificationDelivered/Failed), until a
+   * `published|<key>` record says it reached the bus: a restart after a crash between the two
+   * publishes it then, instead of losing it.
+   */
+  outcome?: Outgoing;
 }
 
 /**

@@ -27,7 +27,7 @@ interface Setup {
 function setup(
   config: Record<string, unknown>,
   env: Record<string, string>,
-  options: { store?: SentStore; now?: () => number } = {},
+  options: { store?: SentStore; now?: () => number; publisher?: ContractPublisher } = {},
 ): Setup {
   const { targets } = parseNotifyTargets(config, env);
   const senders = new Map<string, Sender>();
@@ -45,7 +45,7 @@ function setup(
     targets,
     senders,
     store: options.store ?? new SentStore(),
-    publisher: new ContractPublisher(bus),
+    publisher: options.publisher ?? new ContractPublisher(bus),
     logger: createLogger('notify', { level: 'debug', destination }),
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -153,6 +153,39 @@ describe('Function: Notifier', () => {
     expect([a?.[0]?.status, b?.[0]?.status].sort()).toEqual(['delivered', 'duplicate']);
     expect(c).toEqual([{ target: 'hook', status: 'duplicate' }]);
     expect(first.notifier.stats).toMatchObject({ delivered: 1, duplicates: 1 });
+  });
+
+  it('publishes an outcome event the bus did not take when the finding is redelivered after a restart, without sending again', async () => {
+    // Prepare: the bus refuses the outcome event (as when it, or notify, dies right after the send)
+    rx = await httpReceiver();
+    const path = join(await mkdtemp(join(tmpdir(), 'notify-store-')), 'sent.log');
+    const config = hookConfig(`${rx.url}/h`, { suppressionSeconds: 0 });
+    const down = new ContractPublisher({
+      publish: async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:4010');
+      },
+    } as unknown as ConstructorParameters<typeof ContractPublisher>[0]);
+    const first = setup(
+      config,
+      { HOOK_SECRET: 'x' },
+      { store: new SentStore(path), publisher: down },
+    );
+    await expect(first.notifier.handle(routed())).rejects.toThrow(/ECONNREFUSED/);
+    // Act: the bus redelivers the finding to a restarted notify, twice
+    const restarted = setup(config, { HOOK_SECRET: 'x' }, { store: new SentStore(path) });
+    const again = await restarted.notifier.handle(routed());
+    const third = setup(config, { HOOK_SECRET: 'x' }, { store: new SentStore(path) });
+    await third.notifier.handle(routed());
+    // Assess: sent once; the outcome event published once, by the first redelivery
+    expect(rx.requests).toHaveLength(1);
+    expect(again).toEqual([{ target: 'hook', status: 'duplicate' }]);
+    expect(published(restarted.bus)).toEqual([
+      [
+        'NotificationDelivered',
+        expect.objectContaining({ findingId: finding().findingId, attempts: 1 }),
+      ],
+    ]);
+    expect(published(third.bus)).toEqual([]);
   });
 
   it('suppresses another finding on the same entity, IP and route within the window, and sends after it', async () => {
