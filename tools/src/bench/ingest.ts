@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,7 +15,9 @@ import { writeVpcFlowFile } from './ingest-flows.js';
  * Lake layout) and DuckDB's own `COPY (SELECT * FROM read_csv(…)) TO '….parquet'` of the
  * same file (in process, zstd, both cores). Prints records/s for both, their ratio, and the
  * ingest process's peak RSS (VmHWM, read from /proc while it runs). The last line is one
- * JSON object with the figures and `ratio` (ingest rate / DuckDB rate).
+ * JSON object with the figures and `ratio` (ingest rate / DuckDB rate), plus the CPU seconds
+ * of each side and the load average before and after (the machine is shared: wall times
+ * depend on it).
  *
  * Flags: `--lines N` (default 1000000), `--keep` (keep the work folder), `--runs N` (best of
  * N for each side, default 1).
@@ -31,6 +33,24 @@ interface Measured {
   stderr: string;
   seconds: number;
   peakRssMb: number;
+  /** User + system CPU seconds of the process (all its threads), as last sampled. */
+  cpuSeconds: number;
+}
+
+/** User + system CPU seconds of a running process (from /proc; 0 once it is gone). */
+async function cpuSecondsOf(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The 1-minute load average, rounded (the machine is shared: timings depend on it). */
+function load1(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
 }
 
 async function vmHwmKb(pid: number): Promise<number> {
@@ -55,10 +75,12 @@ async function runMeasured(command: string, args: string[]): Promise<Measured> {
     stderr += d.toString();
   });
   let peak = 0;
+  let cpu = 0;
   let running = true;
   const sampler = (async () => {
     while (running && child.pid !== undefined) {
       peak = Math.max(peak, await vmHwmKb(child.pid));
+      cpu = Math.max(cpu, await cpuSecondsOf(child.pid));
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -66,7 +88,7 @@ async function runMeasured(command: string, args: string[]): Promise<Measured> {
   const seconds = (performance.now() - started) / 1000;
   running = false;
   await sampler;
-  return { code, stdout, stderr, seconds, peakRssMb: Math.round(peak / 1024) };
+  return { code, stdout, stderr, seconds, peakRssMb: Math.round(peak / 1024), cpuSeconds: cpu };
 }
 
 /** The benchmark; returns the exit code. */
@@ -94,7 +116,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       `bench:ingest: generated ${lines} VPC flow v5 lines (${(size / 1e6).toFixed(1)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
 
-    let best: { seconds: number; peakRssMb: number; summary: Record<string, unknown> } | undefined;
+    let best:
+      | { seconds: number; cpuSeconds: number; peakRssMb: number; summary: Record<string, unknown> }
+      | undefined;
+    const loadStart = load1();
     for (let i = 0; i < runs; i++) {
       const lake = join(work, `lake-${i}`);
       const r = await runMeasured(process.execPath, [
@@ -112,11 +137,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         );
       const summary = JSON.parse(r.stdout) as Record<string, unknown>;
       log(
-        `bench:ingest: lakewatch ingest: ${r.seconds.toFixed(2)} s, peak RSS ${r.peakRssMb} MB, written ${String(summary.written)}, rejected ${String(summary.rejected)}`,
+        `bench:ingest: lakewatch ingest: ${r.seconds.toFixed(2)} s (${r.cpuSeconds.toFixed(1)} CPU s), peak RSS ${r.peakRssMb} MB, written ${String(summary.written)}, rejected ${String(summary.rejected)}`,
       );
       if (!best || r.seconds < best.seconds)
         best = {
           seconds: r.seconds,
+          cpuSeconds: r.cpuSeconds,
           peakRssMb: Math.max(r.peakRssMb, best?.peakRssMb ?? 0),
           summary,
         };
@@ -135,16 +161,23 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       tempDirectory: join(work, 'duckdb'),
     });
     let duckSeconds = Number.POSITIVE_INFINITY;
+    let duckCpuSeconds = Number.POSITIVE_INFINITY;
     let duckRows = 0;
     try {
       for (let i = 0; i < runs; i++) {
         const out = join(work, `duckdb-${i}.parquet`);
         t = performance.now();
+        const cpu0 = process.cpuUsage();
         await db.connection.run(
           `COPY (SELECT * FROM read_csv('${file}', delim = ' ', header = true)) TO '${out}' (FORMAT parquet, COMPRESSION zstd)`,
         );
         const s = (performance.now() - t) / 1000;
-        log(`bench:ingest: DuckDB COPY read_csv → Parquet: ${s.toFixed(2)} s`);
+        const cpu = process.cpuUsage(cpu0);
+        const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+        log(
+          `bench:ingest: DuckDB COPY read_csv → Parquet: ${s.toFixed(2)} s (${cpuSeconds.toFixed(1)} CPU s)`,
+        );
+        if (s < duckSeconds) duckCpuSeconds = cpuSeconds;
         duckSeconds = Math.min(duckSeconds, s);
         const count = await db.connection.runAndReadAll(
           `SELECT count(*) FROM read_parquet('${out}')`,
@@ -165,6 +198,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     );
     log(`DuckDB read_csv → Parquet: ${duckRate} records/s (${duckSeconds.toFixed(2)} s)`);
     log(`ratio (ingest / DuckDB): ${ratio} (aim ≥ 0.5); peak RSS aim < 500 MB`);
+    const loadEnd = load1();
+    log(
+      `CPU seconds: ingest ${best.cpuSeconds.toFixed(1)}, DuckDB ${duckCpuSeconds.toFixed(1)}; load average ${loadStart} → ${loadEnd} on ${availableParallelism()} cores`,
+    );
     process.stdout.write(
       `${JSON.stringify({
         bench: 'ingest',
@@ -177,6 +214,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         rejected: best.summary.rejected,
         duckdb_records_per_s: duckRate,
         duckdb_seconds: Math.round(duckSeconds * 1000) / 1000,
+        ingest_cpu_seconds: Math.round(best.cpuSeconds * 10) / 10,
+        duckdb_cpu_seconds: Math.round(duckCpuSeconds * 10) / 10,
+        load_average_start: loadStart,
+        load_average_end: loadEnd,
         ratio,
       })}\n`,
     );
