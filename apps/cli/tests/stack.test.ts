@@ -92,9 +92,9 @@ describe('Command: lakewatch up --detach / lakewatch down', () => {
     try {
       expect(stack.state.services['model-server']).toBeUndefined();
       // Act + Assess
-      await expect(lakewatch(['up', '--detach', '--dir', second])).rejects.toThrow(
-        /a stack is already running in .*second/,
-      );
+      await expect(
+        lakewatch(['up', '--detach', '--dir', second, '--model', join(work, 'model')]),
+      ).rejects.toThrow(/a stack is already running in .*second/);
     } finally {
       await stack.stop();
     }

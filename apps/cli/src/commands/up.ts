@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -61,6 +63,10 @@ export function registerUp(program: Command, io: CliIo): void {
         throw new CliError(`--score-mode must be sagemaker or embedded, got '${flags.scoreMode}'`, {
           exitCode: 2,
         });
+      if (!existsSync(join(flags.model, 'manifest.json')))
+        throw new CliError(
+          `no model at ${flags.model}: run 'npm start' (the demo trains one into .lakewatch/demo/model) or 'lakewatch train', or pass --model`,
+        );
       const started = performance.now();
       const stack = await Stack.start({
         dir: flags.dir,

@@ -10,7 +10,14 @@ import {
   type StackService,
   unbuiltServices,
 } from './paths.js';
-import { runsProgram, type StopOutcome, spawnLogged, stopPid, waitForReadyUrl } from './process.js';
+import {
+  isAlive,
+  runsProgram,
+  type StopOutcome,
+  spawnLogged,
+  stopPid,
+  waitForReadyUrl,
+} from './process.js';
 import {
   deriveRouting,
   localNotifyConfig,
@@ -364,7 +371,8 @@ export class Stack {
     const s = this.service(name);
     if (!runsProgram(s.pid, s.bin)) return;
     process.kill(s.pid, signal);
-    while (runsProgram(s.pid, s.bin)) await new Promise((r) => setTimeout(r, 25));
+    // Until the id is gone (an exiting process's command line reads empty before it is).
+    while (isAlive(s.pid)) await new Promise((r) => setTimeout(r, 25));
   }
 
   /** Stops then starts one process. */
