@@ -221,7 +221,9 @@ describe('Fault: kill -9 each service and the bus while log objects stream in', 
     await tap?.close();
     if (stack)
       for (const s of Object.values(stack.state.services)) expect(alive(s?.pid ?? 0)).toBe(false);
-    await rm(work, { recursive: true, force: true });
+    // FAULT_KEEP=1 keeps the stack folder (logs, state, lake) to look into a failure.
+    if (!process.env.FAULT_KEEP) await rm(work, { recursive: true, force: true });
+    else process.stdout.write(`kept ${work}\n`);
   });
 
   it('killed ingest, score, enrich, notify and the bus, one at a time, while objects streamed in', () => {
@@ -329,6 +331,15 @@ describe('Fault: kill -9 each service and the bus while log objects stream in', 
     // One notification per (entity, IP): none lost, none twice (same finding or not).
     expect(sent.map(key).sort()).toEqual(expected.sort());
     expect(new Set(sent.map((f) => f.findingId)).size).toBe(sent.length);
+    // And notify's outcome event of each send reached the bus (none lost to a crash).
+    const outcomes = tap.of('NotificationDelivered').map((e) => {
+      const d = e.detail as { findingId: string; route: string; target: { id: string } };
+      return `${d.findingId} ${d.route} ${d.target.id}`;
+    });
+    expect(tap.of('NotificationFailed')).toEqual([]);
+    expect(
+      sent.filter((f) => !outcomes.includes(`${f.findingId} fault-all-findings fault-alerts`)),
+    ).toEqual([]);
     // The pipeline's own routes (file targets too): no finding twice on a route and target.
     for (const file of readdirSync(join(dir, 'notifications'))) {
       const ids = lines(join(dir, 'notifications', file)).map((l) => {
