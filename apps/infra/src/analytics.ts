@@ -32,7 +32,8 @@ export class LakeQueryAccess extends Construct {
       description: 'Lakewatch training-pair queries over Security Lake',
       recursiveDeleteOption: true,
       workGroupConfiguration: {
-        enforceWorkGroupConfiguration: true,
+        // the CLI may name its own results location (`--results-location`)
+        enforceWorkGroupConfiguration: false,
         resultConfiguration: {
           outputLocation: `s3://${dataBucket.bucketName}/athena-results/`,
           encryptionConfiguration: { encryptionOption: 'SSE_S3' },
@@ -72,6 +73,12 @@ export class LakeQueryAccess extends Construct {
             glue('database', sl.glueDatabase),
             ...sl.glueTables.map((t) => glue('table', `${sl.glueDatabase}/${t}`)),
           ],
+        }),
+        // A lake registered with Lake Formation is read with vended credentials; the direct
+        // read covers a bucket that is not (the CLI README lists it as well).
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [`arn:${stack.partition}:s3:::${sl.bucketName}/*`],
         }),
         // Lake Formation vends the table's S3 credentials; GetDataAccess has no resource-level permission.
         new iam.PolicyStatement({ actions: ['lakeformation:GetDataAccess'], resources: ['*'] }),

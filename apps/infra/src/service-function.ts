@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -39,6 +39,8 @@ export interface ServiceFunctionOptions {
   memoryMiB?: number;
   /** @default 30 */
   timeoutSeconds?: number;
+  /** Size of /tmp. @default 512 */
+  ephemeralStorageMiB?: number;
   /** Packages left out of the bundle; they must be among `files` (copied node_modules). @default [] */
   externalModules?: string[];
   /** Files and folders copied into the bundle after esbuild. @default [] */
@@ -124,6 +126,7 @@ export class ServiceFunction extends Construct {
       architecture: options.architecture ?? lambda.Architecture.X86_64,
       memorySize: options.memoryMiB ?? 512,
       timeout: Duration.seconds(options.timeoutSeconds ?? 30),
+      ephemeralStorageSize: Size.mebibytes(options.ephemeralStorageMiB ?? 512),
       role: this.role,
       logGroup: this.logGroup,
       projectRoot: repoRoot,

@@ -58,10 +58,14 @@ export class LakewatchServices extends Construct {
       service: 'ingest',
       memoryMiB: settings.ingest.memoryMiB,
       timeoutSeconds: settings.ingest.timeoutSeconds,
+      // DuckDB spools partitions under the OS temp folder while it writes Parquet
+      ephemeralStorageMiB: 2048,
       environment: {
         ...busEnv,
         INGEST_LAKE: `s3://${dataBucket.bucketName}/lake`,
         INGEST_PAIRING: settings.ingest.pairing,
+        // DuckDB looks for a home directory; Lambda sets none and only /tmp is writable
+        HOME: '/tmp',
       },
     });
     const queue = sqs.Queue.fromQueueArn(this, 'SecurityLakeQueue', settings.securityLake.queueArn);

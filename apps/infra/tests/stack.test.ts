@@ -197,6 +197,10 @@ describe('Stack: LakewatchStack (example settings, functions bundled)', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: 10,
     });
+    const ingest = json.Resources[functionId(json, 'lakewatch-ingest')]!.Properties;
+    expect(ingest.EphemeralStorage).toEqual({ Size: 2048 });
+    expect(ingest.Environment.Variables).toMatchObject({ HOME: '/tmp', INGEST_PAIRING: 'peer' });
+    expect(JSON.stringify(ingest.Environment.Variables.INGEST_LAKE)).toContain('/lake');
     const score =
       json.Resources[functionId(json, 'lakewatch-score')]!.Properties.Environment.Variables;
     expect(score.SCORE_MODE).toBe('embedded');
