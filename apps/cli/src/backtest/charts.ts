@@ -58,6 +58,9 @@ function groupedBars(
     ] as const) {
       const v = r[k];
       body += `<rect x="${(x + dx).toFixed(1)}" y="${ys(v).toFixed(1)}" width="${bar.toFixed(1)}" height="${(H - M.bottom - ys(v)).toFixed(1)}" fill="${COLORS[k]}"/>`;
+      // small counts stay readable next to large ones
+      if (rows.length <= 31)
+        body += `<text x="${(x + dx + bar / 2).toFixed(1)}" y="${(ys(v) - 3).toFixed(1)}" text-anchor="middle" font-size="9">${v}</text>`;
     }
     const lx = x + bar;
     body += `<text transform="translate(${lx.toFixed(1)} ${H - M.bottom + 12}) rotate(35)" font-size="10">${esc(r.label)}</text>`;
