@@ -66,6 +66,7 @@ export class Notifier {
   };
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly inFlight = new Map<string, Promise<TargetOutcome>>();
+  private readonly incidentLocks = new Map<string, Promise<void>>();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -148,6 +149,42 @@ export class Notifier {
       return { target: targetId, status: 'suppressed' };
     }
     const incident = `incident|${finding.entity.type}:${finding.entity.uid}|${finding.ip}|${route}|${targetId}`;
+    // Findings about one entity and IP on a route and target go one at a time: two arriving
+    // together (a queue the bus drains after a restart) would both pass the window check.
+    const unlock = await this.lockIncident(incident);
+    try {
+      return await this.sendUnlessSuppressed(routed, targetId, key, incident, def, sender);
+    } finally {
+      unlock();
+    }
+  }
+
+  /** Serializes the callers holding the same incident key (FIFO); resolves to the release. */
+  private async lockIncident(incident: string): Promise<() => void> {
+    const before = this.incidentLocks.get(incident);
+    let release!: () => void;
+    const mine = new Promise<void>((r) => {
+      release = r;
+    });
+    const tail = (before ?? Promise.resolve()).then(() => mine);
+    this.incidentLocks.set(incident, tail);
+    await before;
+    return () => {
+      release();
+      if (this.incidentLocks.get(incident) === tail) this.incidentLocks.delete(incident);
+    };
+  }
+
+  private async sendUnlessSuppressed(
+    routed: RoutedFinding,
+    targetId: string,
+    key: string,
+    incident: string,
+    def: TargetDef,
+    sender: Sender,
+  ): Promise<TargetOutcome> {
+    const { finding, route } = routed;
+    const log = this.deps.logger;
     const last = this.deps.store.get(incident);
     if (
       last &&

@@ -188,6 +188,22 @@ describe('Function: Notifier', () => {
     expect(published(third.bus)).toEqual([]);
   });
 
+  it('sends one of two findings on the same entity, IP and route that arrive together', async () => {
+    // Prepare: two findings of one incident (a score restart re-alerts a pair), delivered at once
+    rx = await httpReceiver();
+    const s = setup(hookConfig(`${rx.url}/h`, { suppressionSeconds: 600 }), { HOOK_SECRET: 'x' });
+    const second = finding({ findingId: 'fnd-second-finding-same-incident' });
+    // Act
+    const [a, b] = await Promise.all([
+      s.notifier.handle(routed()),
+      s.notifier.handle(routed(second)),
+    ]);
+    // Assess: the first is sent, the second suppressed by the window the first opened
+    expect(rx.requests).toHaveLength(1);
+    expect([a?.[0]?.status, b?.[0]?.status]).toEqual(['delivered', 'suppressed']);
+    expect(s.notifier.stats).toMatchObject({ delivered: 1, suppressed: 1 });
+  });
+
   it('suppresses another finding on the same entity, IP and route within the window, and sends after it', async () => {
     // Prepare
     rx = await httpReceiver();
