@@ -3,12 +3,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { InfraError } from './errors.js';
 import { ipInsightsImage } from './ipinsights-image.js';
 
 /** `s3://bucket/key/…` → the object ARN pattern below it. */
 export function s3ObjectArn(stack: Stack, uri: string): string {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!m) throw new Error(`not an s3:// URI: ${uri}`);
+  if (!m) throw new InfraError(`not an s3:// URI: '${uri}'`);
   const key = m[2] ?? '';
   return `arn:${stack.partition}:s3:::${m[1]}/${key.endsWith('/') || key === '' ? `${key}*` : key}`;
 }
