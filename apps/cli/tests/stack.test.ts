@@ -31,7 +31,17 @@ describe('Command: lakewatch up --detach / lakewatch down', () => {
 
   it('starts every process healthy on loopback, restarts one on its port, and down leaves none', async () => {
     // Act: up in the background
-    const up = await lakewatch(['up', '--detach', '--dir', dir, '--model', join(work, 'model')]);
+    const labels = join(work, 'labels.jsonl');
+    const up = await lakewatch([
+      'up',
+      '--detach',
+      '--dir',
+      dir,
+      '--model',
+      join(work, 'model'),
+      '--feedback',
+      labels,
+    ]);
 
     // Assess: the state file names six live processes on 127.0.0.1, each with its log file
     state = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as StackState;
@@ -50,6 +60,8 @@ describe('Command: lakewatch up --detach / lakewatch down', () => {
     };
     expect(routing.Services.score).toBe(`${state.services.score?.url}/events`);
     expect(routing.Services.notify).toBe(`${state.services.notify?.url}/routed`);
+    // Notify reads the analyst labels (false positives are never notified).
+    expect(state.services.notify?.env.NOTIFY_SUPPRESSIONS).toBe(labels);
     const bus = (await (await fetch(`${state.busUrl}/health`)).json()) as { rules: number };
     expect(bus.rules).toBeGreaterThanOrEqual(7);
 

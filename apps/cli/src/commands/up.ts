@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
+import { DEFAULT_FEEDBACK_FILE } from '../feedback/store.js';
 import type { CliIo } from '../io.js';
 import { runsProgram } from '../stack/process.js';
 import { Stack } from '../stack/stack.js';
@@ -17,6 +18,7 @@ interface UpFlags {
   pairing: string;
   assets?: string;
   feeds?: string;
+  feedback: string;
   detach?: boolean;
 }
 
@@ -57,6 +59,11 @@ export function registerUp(program: Command, io: CliIo): void {
     .option('--pairing <list>', 'ingest pairing strategies (source, peer, dns)', 'peer')
     .option('--assets <file>', 'asset inventory JSON for enrich')
     .option('--feeds <list>', 'reputation feeds for enrich (ENRICH_FEEDS syntax)')
+    .option(
+      '--feedback <file>',
+      'analyst labels (lakewatch feedback): notify never sends a pair labelled false-positive',
+      DEFAULT_FEEDBACK_FILE,
+    )
     .option('--detach', 'return once every process is healthy')
     .action(async (flags: UpFlags) => {
       if (flags.scoreMode !== 'sagemaker' && flags.scoreMode !== 'embedded')
@@ -82,6 +89,7 @@ export function registerUp(program: Command, io: CliIo): void {
             ...(flags.assets ? { ENRICH_ASSETS: flags.assets } : {}),
             ...(flags.feeds ? { ENRICH_FEEDS: flags.feeds } : {}),
           },
+          notify: { NOTIFY_SUPPRESSIONS: resolve(flags.feedback) },
         },
         log: (line) => io.err(`up: ${line}\n`),
       });
