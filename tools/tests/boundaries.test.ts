@@ -119,6 +119,29 @@ describe('Function: checkBoundaries', () => {
     ]);
   });
 
+  it('fails on an npm package the project does not declare, unless the root declares it', () => {
+    writeFile(
+      join(root, 'package.json'),
+      JSON.stringify({ workspaces: ['packages/*', 'apps/*'], devDependencies: { vitest: '4' } }),
+    );
+    Object.assign(byDir('apps/score'), {
+      deps: ['pino'],
+      files: {
+        'src/a.ts': "import pino from 'pino';\nimport { readFile } from 'node:fs/promises';\n",
+        'src/b.ts': "import { GuardDutyClient } from '@aws-sdk/client-guardduty';\n",
+        'tests/c.test.ts':
+          "import { it } from 'vitest';\nimport { mockClient } from 'aws-sdk-client-mock';\n",
+        'src/d.ts':
+          "import { join } from 'path';\nimport { x } from '@aws-sdk/client-s3/dist-es/x.js';\n",
+      },
+    });
+    expect(check()).toEqual([
+      'apps/score/src/b.ts:1 @lakewatch/score: imports @aws-sdk/client-guardduty without declaring it in apps/score/package.json',
+      'apps/score/src/d.ts:2 @lakewatch/score: imports @aws-sdk/client-s3 without declaring it in apps/score/package.json',
+      'apps/score/tests/c.test.ts:2 @lakewatch/score: imports aws-sdk-client-mock without declaring it in apps/score/package.json',
+    ]);
+  });
+
   it('fails on undeclared dependencies, missing references, deep imports and missing tags', () => {
     Object.assign(byDir('apps/score'), {
       tags: ['type:app'],

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 import { ToolError } from '../errors.js';
@@ -92,6 +93,17 @@ function* sourceFiles(dir: string): Generator<string> {
 }
 
 /**
+ * The npm package a bare specifier names (`@aws-sdk/client-s3/dist` → `@aws-sdk/client-s3`), or
+ * undefined for Node built-ins, relative and absolute paths.
+ */
+export function packageOf(spec: string): string | undefined {
+  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:')) return undefined;
+  const parts = spec.split('/');
+  const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? spec);
+  return builtinModules.includes(name) ? undefined : name;
+}
+
+/**
  * Every module specifier a source text imports, exports from, requires or dynamically
  * imports, found by TypeScript's own pre-processor (so strings and comments never count).
  */
@@ -132,13 +144,21 @@ function allowed(
 /**
  * Checks every project's tags and imports against the constraints. Also reports imports of a
  * workspace package that its package.json does not declare or its tsconfig does not
- * reference, deep imports past a package's entry, and relative imports into another project.
+ * reference, npm packages it does not declare (nor the root package.json), deep imports past a
+ * package's entry, and relative imports into another project.
  */
 export function checkBoundaries(
   repoRoot: string,
   constraints: readonly DependencyConstraint[] = DEFAULT_CONSTRAINTS,
 ): Violation[] {
   const projects = listProjects(repoRoot);
+  // The root package.json's dependencies are installed at the root for every project (vitest,
+  // fast-check); any other package a project imports must be its own declared dependency, or a
+  // clean install may put it where the project cannot resolve it.
+  const rootPkg = readJson(join(repoRoot, 'package.json'));
+  const rootDeps = new Set(
+    Object.keys({ ...(rootPkg.dependencies as object), ...(rootPkg.devDependencies as object) }),
+  );
   const byName = new Map(projects.map((p) => [p.name, p]));
   const violations: Violation[] = [];
   for (const p of projects) {
@@ -173,6 +193,10 @@ export function checkBoundaries(
           else if (!p.references.includes(target.root))
             problem = `imports ${target.name} without a reference to ${target.root} in ${p.root}/tsconfig.json`;
           else problem = allowed(p, target, constraints);
+        } else if (packageOf(spec) !== undefined) {
+          const pkg = packageOf(spec) as string;
+          if (!p.dependencies.includes(pkg) && !rootDeps.has(pkg))
+            problem = `imports ${pkg} without declaring it in ${p.root}/package.json`;
         } else if (spec.startsWith('.')) {
           const resolved = toPosix(relative(repoRoot, resolve(dirname(file), spec)));
           if (!resolved.startsWith(`${p.root}/`)) {
