@@ -11,8 +11,8 @@ import { calibrate, saveModel, train, withCalibration } from '@lakewatch/ipinsig
 import { type LocalBus, loadRoutingFile, startLocalBus } from '@lakewatch/local-bus-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestReport } from '../src/backtest/report.js';
-import { run } from '../src/program.js';
 import { simulateWeek } from './backtest-fixture.js';
+import { runCli } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const ROUTING = join(ROOT, 'contracts/routing/lakewatch.json');
@@ -48,19 +48,7 @@ async function recorder(): Promise<{
   };
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(['node', 'lakewatch', ...args], {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-  });
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCli(...args);
 
 async function until(ok: () => boolean | Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;

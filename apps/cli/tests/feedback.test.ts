@@ -6,21 +6,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { loadPairLabels } from '../src/backtest/labels.js';
 import { buildReport, type CollectedVerdict } from '../src/backtest/report.js';
 import { readLabels } from '../src/feedback/store.js';
-import { run } from '../src/program.js';
+import { runCli } from './helpers.js';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(['node', 'lakewatch', ...args], {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-  });
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCli(...args);
 
 /** One line of the notify service's file target: {at, route, eventId, finding}. */
 const audited = (findingId: string, uid: string, ip: string) =>
