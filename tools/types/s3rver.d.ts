@@ -1,4 +1,5 @@
-// Minimal types for s3rver 3 (it ships none): what the tests use.
+// Minimal types for s3rver 3 (it ships none): what the tests of cli, ingest and lake use (their
+// tsconfig.test.json include this file).
 declare module 's3rver' {
   interface S3rverOptions {
     address?: string;
