@@ -1,9 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
-import { urlToHttpOptions } from 'node:url';
-
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+import { Pool } from 'undici';
 
 /** The outcome of one POST to a target. */
 export interface PostResult {
@@ -15,75 +10,139 @@ export interface PostResult {
 
 /**
  * A target URL made ready for requests once, rather than parsed for every delivery: the
- * request options node:http needs, and the URL's name for error messages.
+ * connection pool of its origin, the request path, and the URL's name for error messages.
  */
 export interface PostEndpoint {
   readonly url: URL;
   /** `origin` + `pathname`, as error messages name the target. */
   readonly name: string;
   readonly https: boolean;
-  readonly options: Readonly<http.RequestOptions>;
+  /** Path and query string, as sent in the request line. */
+  readonly path: string;
+  readonly pool: Pool;
+}
+
+// One undici pool per target origin, shared by every target on it: keep-alive connections,
+// one request at a time on each (no pipelining), at most 256 connections as before.
+const pools = new Map<string, Pool>();
+
+function poolFor(origin: string): Pool {
+  let pool = pools.get(origin);
+  if (!pool) {
+    pool = new Pool(origin, { connections: 256, pipelining: 1, keepAliveTimeout: 4_000 });
+    pools.set(origin, pool);
+  }
+  return pool;
 }
 
 /** Prepares `url` for {@link post}. */
 export function postEndpoint(url: URL): PostEndpoint {
-  const secure = url.protocol === 'https:';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TypeError(`unsupported protocol ${url.protocol} in ${url.href}`);
   return {
     url,
     name: `${url.origin}${url.pathname}`,
-    https: secure,
-    options: {
-      ...urlToHttpOptions(url),
-      method: 'POST',
-      agent: secure ? httpsAgent : httpAgent,
-    },
+    https: url.protocol === 'https:',
+    path: `${url.pathname}${url.search}`,
+    pool: poolFor(url.origin),
   };
 }
 
 // EventBridge retries API destinations on these statuses and on 5xx; other 4xx are final.
 const RETRY_STATUSES = new Set([401, 407, 409, 429]);
 
-/** POSTs `body` to `url` (a URL, or an endpoint from {@link postEndpoint}); never throws. */
+/** The first bytes of an error response kept for the dead letter's LastError. */
+const ERROR_TEXT_BYTES = 300;
+
+/**
+ * Headers sent with every delivery, as undici's flat [name, value, ...] list. undici sets
+ * content-length from the body itself.
+ */
+const BASE_HEADERS = ['content-type', 'application/json; charset=utf-8'];
+
+/**
+ * POSTs `body` to `url` (a URL, or an endpoint from {@link postEndpoint}); never throws.
+ * `headers` is an object or a flat [name, value, ...] list. The timeout covers waiting for
+ * the response headers and then for each part of the body; undici keeps these timeouts on
+ * one shared coarse timer rather than a timer per request.
+ */
 export function post(
   url: URL | PostEndpoint,
   body: string,
-  headers: Record<string, string>,
+  headers: Record<string, string> | readonly string[],
   timeoutMs: number,
 ): Promise<PostResult> {
   const endpoint = url instanceof URL ? postEndpoint(url) : url;
+  const flat = Array.isArray(headers)
+    ? BASE_HEADERS.concat(headers as string[])
+    : BASE_HEADERS.concat(...Object.entries(headers));
   return new Promise((resolve) => {
-    const mod = endpoint.https ? https : http;
-    const req = mod.request(
-      {
-        ...endpoint.options,
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': String(Buffer.byteLength(body)),
-          ...headers,
+    let status = 0;
+    let text: Buffer[] | undefined;
+    let textBytes = 0;
+    let done = false;
+    const finish = (r: PostResult): void => {
+      if (!done) {
+        done = true;
+        resolve(r);
+      }
+    };
+    // undici's own handler interface (the one its request() is built on): no stream and no
+    // header parsing for a response only its status matters of.
+    const handler = {
+      onConnect(): void {},
+      onHeaders(statusCode: number): boolean {
+        status = statusCode;
+        if (status < 200 || status >= 300) text = [];
+        return true;
+      },
+      onData(chunk: Buffer): boolean {
+        if (text && textBytes < ERROR_TEXT_BYTES) {
+          text.push(chunk);
+          textBytes += chunk.length;
+        }
+        return true;
+      },
+      onComplete(): void {
+        if (status >= 200 && status < 300) {
+          finish({ ok: true, retryable: false });
+          return;
+        }
+        const t = text ? Buffer.concat(text).toString('utf8').slice(0, ERROR_TEXT_BYTES) : '';
+        finish({
+          ok: false,
+          retryable: status >= 500 || RETRY_STATUSES.has(status),
+          error: `HTTP ${status} from ${endpoint.name}${t ? `: ${t}` : ''}`,
+        });
+      },
+      onError(err: Error & { code?: string }): void {
+        const timedOut =
+          err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT';
+        finish({
+          ok: false,
+          retryable: true,
+          error: timedOut
+            ? `no response from ${endpoint.name} within ${timeoutMs} ms`
+            : err.message || String(err.code ?? err),
+        });
+      },
+    };
+    try {
+      endpoint.pool.dispatch(
+        {
+          origin: endpoint.url.origin,
+          path: endpoint.path,
+          method: 'POST',
+          headers: flat,
+          body,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
         },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => {
-          if (chunks.length < 4) chunks.push(c);
-        });
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve({ ok: true, retryable: false });
-          const text = Buffer.concat(chunks).toString('utf8').slice(0, 300);
-          resolve({
-            ok: false,
-            retryable: status >= 500 || RETRY_STATUSES.has(status),
-            error: `HTTP ${status} from ${endpoint.name}${text ? `: ${text}` : ''}`,
-          });
-        });
-        res.on('error', (e) => resolve({ ok: false, retryable: true, error: e.message }));
-      },
-    );
-    req.setTimeout(timeoutMs, () =>
-      req.destroy(new Error(`no response from ${endpoint.name} within ${timeoutMs} ms`)),
-    );
-    req.on('error', (e) => resolve({ ok: false, retryable: true, error: e.message }));
-    req.end(body);
+        // The legacy handler shape is what undici dispatches to without wrapping.
+        handler as unknown as Parameters<Pool['dispatch']>[1],
+      );
+    } catch (e) {
+      finish({ ok: false, retryable: true, error: (e as Error).message });
+    }
   });
 }
