@@ -157,16 +157,11 @@ export class Delivery {
     }
     job.attempts++;
     job.lastAttemptAt = Date.now();
-    const extra = target.HttpParameters?.HeaderParameters;
-    // A flat header list (no object to build and walk) unless the target adds headers,
-    // which may override these two.
-    const headers = extra
-      ? {
-          'x-lakewatch-event-id': job.event.event.id,
-          'x-lakewatch-rule-arn': this.ruleArn(rule),
-          ...extra,
-        }
-      : ['x-lakewatch-event-id', job.event.event.id, 'x-lakewatch-rule-arn', this.ruleArn(rule)];
+    const headers = {
+      'x-lakewatch-event-id': job.event.event.id,
+      'x-lakewatch-rule-arn': this.ruleArn(rule),
+      ...target.HttpParameters?.HeaderParameters,
+    };
     const res = await post(endpoint, body, headers, this.options.deliveryTimeoutMs);
     if (this.stopped) return;
     if (res.ok) {

@@ -62,20 +62,18 @@ const BASE_HEADERS = ['content-type', 'application/json; charset=utf-8'];
 
 /**
  * POSTs `body` to `url` (a URL, or an endpoint from {@link postEndpoint}); never throws.
- * `headers` is an object or a flat [name, value, ...] list. The timeout covers waiting for
+ * `headers` are added to the content type. The timeout covers waiting for
  * the response headers and then for each part of the body; undici keeps these timeouts on
  * one shared coarse timer rather than a timer per request.
  */
 export function post(
   url: URL | PostEndpoint,
   body: string,
-  headers: Record<string, string> | readonly string[],
+  headers: Readonly<Record<string, string>>,
   timeoutMs: number,
 ): Promise<PostResult> {
   const endpoint = url instanceof URL ? postEndpoint(url) : url;
-  const flat = Array.isArray(headers)
-    ? BASE_HEADERS.concat(headers as string[])
-    : BASE_HEADERS.concat(...Object.entries(headers));
+  const flat = BASE_HEADERS.concat(...Object.entries(headers));
   return new Promise((resolve) => {
     let status = 0;
     let text: Buffer[] | undefined;

@@ -51,7 +51,7 @@ describe('Function: post (one POST to a target over a pooled keep-alive connecti
     const body = JSON.stringify({ id: 'é1', n: 1 });
 
     // Act
-    const first = await post(ep, body, ['x-lakewatch-event-id', 'e1'], 2000);
+    const first = await post(ep, body, { 'x-lakewatch-event-id': 'e1' }, 2000);
     const second = await post(ep, body, { 'x-api-key': 'k' }, 2000);
 
     // Assess
@@ -74,7 +74,7 @@ describe('Function: post (one POST to a target over a pooled keep-alive connecti
 
     // Act
     const results = [];
-    for (const _ of statuses) results.push(await post(ep, '{}', [], 2000));
+    for (const _ of statuses) results.push(await post(ep, '{}', {}, 2000));
 
     // Assess
     expect(results.map((r) => [r.ok, r.retryable])).toEqual([
@@ -93,7 +93,7 @@ describe('Function: post (one POST to a target over a pooled keep-alive connecti
 
     // Act
     const started = Date.now();
-    const res = await post(t.url, '{}', [], 300);
+    const res = await post(t.url, '{}', {}, 300);
 
     // Assess
     expect(res).toEqual({
@@ -112,7 +112,7 @@ describe('Function: post (one POST to a target over a pooled keep-alive connecti
     await new Promise((r) => t.server.close(r));
 
     // Act
-    const res = await post(url, '{}', [], 1000);
+    const res = await post(url, '{}', {}, 1000);
 
     // Assess
     expect(res.ok).toBe(false);
