@@ -13,6 +13,12 @@ export interface SpawnLoggedOptions {
   /** File the child's stdout and stderr are appended to. */
   logPath: string;
   cwd: string;
+  /**
+   * Its own process group, outliving the starter (the stack). `false`: the starter's group, so a
+   * Ctrl-C reaches it too (processes a command starts for its own run only).
+   * @default true
+   */
+  detached?: boolean;
 }
 
 /** A started process and where its output goes. */
@@ -40,13 +46,13 @@ export function spawnLogged(options: SpawnLoggedOptions): LoggedProcess {
       stdio: ['ignore', fd, fd],
       // Own process group: a Ctrl-C in the terminal reaches only the supervisor, which stops
       // the stack in order; and a detached stack outlives `lakewatch up --detach`.
-      detached: true,
+      detached: options.detached ?? true,
     });
     if (child.pid === undefined) throw new StackError(`could not start node ${options.args[0]}`);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
       child.once('exit', (code, signal) => r({ code, signal })),
     );
-    child.unref();
+    if (options.detached ?? true) child.unref();
     return { pid: child.pid, logPath: options.logPath, logOffset: offset, exited };
   } finally {
     closeSync(fd);
