@@ -1,7 +1,6 @@
 import type { RoutingBus, RoutingRule, RoutingTarget } from '@lakewatch/local-bus-server';
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +8,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { InfraError } from './errors.js';
+import { queueDepthAlarm } from './queue-alarm.js';
 
 /** Options of {@link RoutedBus}. */
 export interface RoutedBusOptions {
@@ -201,18 +201,13 @@ export class RoutedBus extends Construct {
         conditions: { ArnEquals: { 'aws:SourceArn': ruleArn } },
       }),
     );
-    const alarm = new cloudwatch.Alarm(this, `Dlq${id}Depth`, {
-      alarmDescription: `Events rule '${rule.Name}' could not deliver to target '${t.Id}': see the dead-letter queue`,
-      metric: queue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(new actions.SnsAction(topic));
+    const alarm = queueDepthAlarm(
+      this,
+      `Dlq${id}Depth`,
+      queue,
+      `Events rule '${rule.Name}' could not deliver to target '${t.Id}': see the dead-letter queue`,
+      topic,
+    );
     this.deadLetters.push({ rule: rule.Name, targetId: t.Id, queue, alarm });
     return queue;
   }

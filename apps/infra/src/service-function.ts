@@ -1,8 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -11,6 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { InfraError } from './errors.js';
+import { queueDepthAlarm } from './queue-alarm.js';
 
 /** The services the stack deploys, each from `apps/<service>/src/handler.ts` (`handler`). */
 export const SERVICES = ['ingest', 'score', 'enrich', 'notify'] as const;
@@ -103,18 +103,13 @@ export class ServiceFunction extends Construct {
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
       });
-      this.deadLetterAlarm = new cloudwatch.Alarm(this, 'FailedInvocationsDepth', {
-        alarmDescription: `${functionName} failed events after Lambda's retries: see its dead-letter queue`,
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: 'Maximum',
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      this.deadLetterAlarm.addAlarmAction(new actions.SnsAction(options.alarmTopic));
+      this.deadLetterAlarm = queueDepthAlarm(
+        this,
+        'FailedInvocationsDepth',
+        this.deadLetterQueue,
+        `${functionName} failed events after Lambda's retries: see its dead-letter queue`,
+        options.alarmTopic,
+      );
     }
     const files = options.files ?? [];
     this.fn = new NodejsFunction(this, 'Function', {
