@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestReport } from '../src/backtest/report.js';
 import { simulateWeek } from './backtest-fixture.js';
 import { runCli } from './helpers.js';
+import { waitFor } from './support/wait.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const ROUTING = join(ROOT, 'contracts/routing/lakewatch.json');
@@ -49,14 +50,6 @@ async function recorder(): Promise<{
 }
 
 const cli = (args: string[]) => runCli(...args);
-
-async function until(ok: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('Function: lakewatch backtest (a simulated week replayed from the local bus archive)', () => {
   let dir: string;
@@ -166,10 +159,16 @@ describe('Function: lakewatch backtest (a simulated week replayed from the local
     // the deliberately worse candidate: a threshold that flags 40 % of normal held-out pairs
     const dots = [...calibrated.score(held.entities, held.ips)].sort((a, b) => a - b);
     candidateThreshold = Number(dots[Math.floor(dots.length * 0.4)]!.toFixed(4));
-    await until(async () => {
-      const h = (await (await fetch(`${bus.url}/health`)).json()) as { pendingDeliveries: number };
-      return h.pendingDeliveries === 0;
-    }, 30_000);
+    await waitFor(
+      'the bus to have no delivery pending',
+      async () => {
+        const h = (await (await fetch(`${bus.url}/health`)).json()) as {
+          pendingDeliveries: number;
+        };
+        return h.pendingDeliveries === 0;
+      },
+      { timeoutMs: 30_000 },
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -268,7 +267,9 @@ describe('Function: lakewatch backtest (a simulated week replayed from the local
         Entries: [buildPutEventsEntry('FindingEnriched', f, { eventBusName: 'lakewatch' })],
       }),
     );
-    await until(() => webhook.paths.length > 0, 20_000);
+    await waitFor('the finding at the webhook', () => webhook.paths.length > 0, {
+      timeoutMs: 20_000,
+    });
     expect(webhook.paths).toEqual(['/siem']);
   }, 30_000);
 

@@ -14,8 +14,8 @@ import { Stack } from '../src/stack/stack.js';
 import { historyModel } from './fault/model.js';
 import { type Fault, type FaultRecord, land, liveObjects, runFaults } from './fault/stream.js';
 import { startTap, type Tap, type TappedEvent } from './fault/tap.js';
-import { waitFor } from './fault/wait.js';
 import { alive } from './support/stack-helpers.js';
+import { waitFor } from './support/wait.js';
 
 interface Pair {
   entity: { uid: string };

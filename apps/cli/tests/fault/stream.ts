@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { SimulatedObject, Simulation } from '@lakewatch/simulator';
 import type { StackService } from '../../src/stack/paths.js';
 import type { Stack } from '../../src/stack/stack.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../support/wait.js';
 
 /** The simulation's live objects, generated once (they are small) so their number is known. */
 export async function liveObjects(sim: Simulation): Promise<SimulatedObject[]> {
