@@ -1,9 +1,12 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AthenaClient,
   GetQueryExecutionCommand,
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import { pairsSql } from '@lakewatch/lake';
+import { LakeIngest, LakeQuery, type LakeRecord, LocalStorage, pairsSql } from '@lakewatch/lake';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseAthenaCsvLine } from '../src/cloud/athena-csv.js';
@@ -14,13 +17,59 @@ import { runCli } from './helpers.js';
 // the training CSV written from it) is a real s3rver.
 const athena = mockClient(AthenaClient);
 let s3: LocalS3;
+let dir: string;
+
+// A local lake with Security Lake's layout (region, accountId, eventDay partitions) to run
+// the SQL sent to Athena on: 2024-04-30 to 2024-05-09 in eu-west-1, two accounts, each day's
+// first and last millisecond, and one event exactly at the range's end.
+const ACCOUNTS = ['111122223333', '444455556666'];
+const LAKE_TIMES = [
+  ...Array.from({ length: 10 }, (_, d) => Date.UTC(2024, 3, 30 + d)).flatMap((t) => [
+    t,
+    t + 86_399_999,
+  ]),
+  Date.UTC(2024, 4, 8),
+];
+const lakeRecords: LakeRecord[] = LAKE_TIMES.flatMap((time, i) =>
+  ACCOUNTS.map((uid, a) => ({
+    class_uid: 4001,
+    time,
+    metadata: { product: { name: 'Amazon VPC' }, version: '1.1.0' },
+    cloud: { provider: 'AWS', region: 'eu-west-1', account: { uid } },
+    src_endpoint: { instance_uid: `i-0${a}${i % 3}`, ip: `10.${a}.0.${i}` },
+  })),
+);
+
+/** The distinct `entity,ip` pairs of the lake's records of `account` within [from, to]. */
+function lakePairs(account: string, from: string, to: string): string[] {
+  const pairs = lakeRecords
+    .filter((r) => {
+      const t = r.time as number;
+      const cloud = r.cloud as { account: { uid: string } };
+      return cloud.account.uid === account && t >= Date.parse(from) && t <= Date.parse(to);
+    })
+    .map((r) => {
+      const e = r.src_endpoint as { instance_uid: string; ip: string };
+      return `${e.instance_uid},${e.ip}`;
+    });
+  return [...new Set(pairs)].sort();
+}
 
 beforeAll(async () => {
   s3 = await startLocalS3();
+  dir = await mkdtemp(join(tmpdir(), 'lakewatch-cli-athena-'));
+  const ingest = await LakeIngest.begin(new LocalStorage(join(dir, 'lake')), {
+    sourceUri: 'fixture',
+    etag: '1',
+    source: 'vpc_flow',
+  });
+  await ingest.add({ records: lakeRecords });
+  await ingest.commit();
 });
 afterAll(async () => {
   athena.restore();
   await s3.close();
+  await rm(dir, { recursive: true, force: true });
 });
 beforeEach(() => athena.reset());
 
@@ -99,8 +148,10 @@ describe('Command: lakewatch pairs --athena', () => {
       WorkGroup: 'security',
       ResultConfiguration: { OutputLocation: `s3://${s3.bucket}/athena-results/lakewatch/` },
     });
+    // Security Lake's tables are partitioned by eventday: bounding it lets Athena skip the
+    // other days' objects (it bills by bytes scanned); the exact bounds stay on time_dt.
     expect(sql).toContain(
-      `"src_endpoint"."instance_uid" IS NOT NULL AND time_dt BETWEEN TIMESTAMP '2024-05-01 00:00:00.000' AND TIMESTAMP '2024-05-08 00:00:00.000'`,
+      `"src_endpoint"."instance_uid" IS NOT NULL AND eventday BETWEEN '20240501' AND '20240508' AND time_dt BETWEEN TIMESTAMP '2024-05-01 00:00:00.000' AND TIMESTAMP '2024-05-08 00:00:00.000'`,
     );
     expect(athena.commandCalls(GetQueryExecutionCommand)[0]?.args[0].input).toEqual({
       QueryExecutionId: ID,
@@ -165,6 +216,114 @@ describe('Command: lakewatch pairs --athena', () => {
     expect(input?.WorkGroup).toBeUndefined();
     expect(new TextDecoder().decode(await s3.get('train/accounts.csv'))).toBe(
       '123456789012,198.51.100.7\n',
+    );
+  });
+
+  it('sends SQL bounded by the eventday, region and accountid partitions that runs unchanged on a local lake', async () => {
+    // Prepare
+    const resultKey = `athena-results/lakewatch/${ID}.csv`;
+    await s3.put(resultKey, '"entity","ip"\n');
+    succeedsWith(`s3://${s3.bucket}/${resultKey}`);
+    const from = '2024-05-01T00:00:00Z';
+    const to = '2024-05-08T00:00:00Z';
+    const range = [
+      '--from',
+      from,
+      '--to',
+      to,
+      '--regions',
+      'eu-west-1',
+      '--accounts',
+      ACCOUNTS[0] as string,
+    ];
+
+    // Act
+    const r = await runCli(
+      'pairs',
+      '--athena',
+      '--region',
+      'eu-west-1',
+      ...range,
+      '--output',
+      `s3://${s3.bucket}/train/pairs.csv`,
+      '--s3-endpoint',
+      s3.endpoint,
+      '--poll-interval',
+      '0.01',
+    );
+    const input = athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input;
+    const sql = input?.QueryString ?? '';
+    const lake = await LakeQuery.open(join(dir, 'lake'));
+    let rows: string[];
+    let filesRead: number;
+    try {
+      // Athena runs it in the QueryExecutionContext's database: the lake has the same schema.
+      await lake.query(`USE ${input?.QueryExecutionContext?.Database}`);
+      rows = (await lake.query(sql)).rows.map((row) => row.join(','));
+      const plan = (await lake.query(`EXPLAIN ANALYZE ${sql}`)).rows.map((p) => p[1]).join('');
+      filesRead = Number(/Total Files Read: (\d+)/.exec(plan)?.[1]);
+    } finally {
+      lake.close();
+    }
+    const local = join(dir, 'local-pairs.csv');
+    const viaLake = await runCli(
+      'pairs',
+      '--lake',
+      join(dir, 'lake'),
+      '--table',
+      'vpc_flow',
+      ...range,
+      '--out',
+      local,
+    );
+
+    // Assess
+    expect(r.code).toBe(0);
+    expect(sql).toContain(
+      `region IN ('eu-west-1') AND accountid IN ('111122223333') AND eventday BETWEEN '20240501' AND '20240508' AND time_dt BETWEEN`,
+    );
+    const want = lakePairs(ACCOUNTS[0] as string, from, to);
+    expect(want.length).toBeGreaterThan(0);
+    expect(rows).toEqual(want);
+    // One object per account and day: 8 days of one account out of 10 days of two.
+    const objects = (await readdir(join(dir, 'lake', 'ext'), { recursive: true })).filter((k) =>
+      k.endsWith('.parquet'),
+    );
+    expect(objects).toHaveLength(20);
+    expect(filesRead).toBe(8);
+    expect(viaLake.code).toBe(0);
+    expect(JSON.parse(viaLake.out).sql).toContain(`eventday BETWEEN '20240501' AND '20240508'`);
+    expect((await readFile(local, 'utf8')).trim().split('\n').sort()).toEqual(want);
+  });
+
+  it('leaves eventday out with --no-partition-filter, keeping the time_dt bounds', async () => {
+    const resultKey = `athena-results/lakewatch/${ID}.csv`;
+    await s3.put(resultKey, '"entity","ip"\n');
+    succeedsWith(`s3://${s3.bucket}/${resultKey}`);
+
+    const r = await runCli(
+      'pairs',
+      '--athena',
+      '--region',
+      'us-east-1',
+      '--table',
+      'flows_by_hour',
+      '--from',
+      '2024-05-01T00:00:00Z',
+      '--no-partition-filter',
+      '--output',
+      `s3://${s3.bucket}/train/pairs.csv`,
+      '--s3-endpoint',
+      s3.endpoint,
+      '--poll-interval',
+      '0.01',
+    );
+
+    expect(r.code).toBe(0);
+    const sql = athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryString;
+    expect(sql).not.toContain('eventday');
+    expect(sql).toContain(
+      `IS NOT NULL AND time_dt >= TIMESTAMP '2024-05-01 00:00:00.000' ORDER BY`,
     );
   });
 
@@ -266,6 +425,10 @@ describe('Command: lakewatch pairs --athena', () => {
     [
       ['--region', 'us-east-1', '--output', 's3://bkt/x.csv', '--entity', 'a;b'],
       'entity must be one of',
+    ],
+    [
+      ['--region', 'us-east-1', '--output', 's3://bkt/x.csv', '--accounts', '1111,x y'],
+      "accounts must be partition values like 123456789012 (letters, digits, '.', '_', '-'), got 'x y'",
     ],
   ])('refuses bad arguments %j before calling Athena', async (args, message) => {
     const r = await runCli('pairs', '--athena', ...args);

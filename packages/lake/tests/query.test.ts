@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LakeIngest, LakeQuery, LocalStorage, pairsSql, writePairsCsv } from '../src/index.js';
@@ -175,5 +176,90 @@ describe('Function: writePairsCsv', () => {
     expect(() => pairsSql({ from: 'last tuesday' })).toThrow(
       /from is not a date\/time: 'last tuesday'/,
     );
+  });
+});
+
+describe('Function: pairsSql', () => {
+  /** How many Parquet objects DuckDB opened for a query (its profile's "Total Files Read"). */
+  async function filesRead(sql: string): Promise<number> {
+    const plan = (await lake.query(`EXPLAIN ANALYZE ${sql}`)).rows
+      .map((r) => String(r[1]))
+      .join('');
+    const counts = [...plan.matchAll(/Total Files Read: (\d+)/g)].map((m) => Number(m[1]));
+    expect(counts.length).toBeGreaterThan(0);
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  async function objectsOf(eventDay?: string): Promise<number> {
+    const keys = await readdir(join(dir.path, 'ext', 'vpc_flow'), { recursive: true });
+    return keys.filter(
+      (k) => k.endsWith('.parquet') && (!eventDay || k.includes(`eventDay=${eventDay}`)),
+    ).length;
+  }
+
+  it('bounds the eventday partition by the UTC days of the time range: DuckDB reads only those objects, same rows', async () => {
+    // Prepare
+    const range = {
+      table: 'vpc_flow',
+      from: '2023-11-15T00:00:00Z',
+      to: '2023-11-15T05:59:59.999Z',
+    };
+    const sql = pairsSql(range);
+    const unbounded = pairsSql({ ...range, partitionFilter: false });
+
+    // Act
+    const pruned = await lake.query(sql);
+    const full = await lake.query(unbounded);
+
+    // Assess
+    expect(sql).toContain(
+      `IS NOT NULL AND eventday BETWEEN '20231115' AND '20231115' AND time_dt BETWEEN TIMESTAMP '2023-11-15 00:00:00.000' AND TIMESTAMP '2023-11-15 05:59:59.999'`,
+    );
+    expect(unbounded).not.toContain('eventday');
+    expect(pruned.rows.length).toBeGreaterThan(0);
+    expect(pruned.rows).toEqual(full.rows);
+    const day = await objectsOf('20231115');
+    expect(day).toBeGreaterThan(0);
+    expect(day).toBeLessThan(await objectsOf());
+    expect(await filesRead(sql)).toBe(day);
+    expect(await filesRead(unbounded)).toBe(await objectsOf());
+  });
+
+  it('bounds eventday on the side given for an open range, by the UTC day of the bound', () => {
+    expect(pairsSql({ from: '2023-11-14T23:30:00-02:00' })).toContain(
+      `eventday >= '20231115' AND time_dt >= TIMESTAMP '2023-11-15 01:30:00.000'`,
+    );
+    expect(pairsSql({ to: new Date('2023-11-14T23:59:59.999Z') })).toContain(
+      `eventday <= '20231114' AND time_dt <= TIMESTAMP '2023-11-14 23:59:59.999'`,
+    );
+    expect(pairsSql({})).not.toContain('eventday');
+  });
+
+  it('keeps only the region and accountid partitions asked for', async () => {
+    // Prepare
+    const sql = pairsSql({ table: 'vpc_flow', regions: ['us-east-2'], accounts: ['123456789012'] });
+    const both = pairsSql({ table: 'vpc_flow', regions: ['us-east-1', 'us-east-2'] });
+
+    // Act
+    const r = await lake.query(sql);
+    const want = await lake.query(
+      `SELECT DISTINCT src_endpoint.instance_uid, src_endpoint.ip FROM vpc_flow WHERE cloud.region = 'us-east-2' AND cloud.account.uid = '123456789012' AND src_endpoint.ip IS NOT NULL AND src_endpoint.instance_uid IS NOT NULL ORDER BY 1, 2`,
+    );
+
+    // Assess
+    expect(sql).toContain(`region IN ('us-east-2') AND accountid IN ('123456789012')`);
+    expect(r.rows.length).toBeGreaterThan(0);
+    expect(r.rows).toEqual(want.rows);
+    expect((await lake.query(both)).rows).toEqual(
+      (await lake.query(pairsSql({ table: 'vpc_flow' }))).rows,
+    );
+    expect(await filesRead(sql)).toBeLessThan(await objectsOf());
+  });
+
+  it('refuses a partition value that is not one', () => {
+    expect(() => pairsSql({ regions: ["us-east-1') OR (1=1"] })).toThrow(
+      /regions must be partition values like us-east-1 .* got 'us-east-1'\) OR \(1=1'/,
+    );
+    expect(() => pairsSql({ accounts: [] })).toThrow(/accounts must be partition values .* got ''/);
   });
 });

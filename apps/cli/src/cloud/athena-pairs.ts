@@ -37,6 +37,12 @@ export interface AthenaPairsOptions {
   classUid?: number;
   from?: Date;
   to?: Date;
+  /** Only these `region` partitions. @default every region */
+  regions?: readonly string[];
+  /** Only these `accountid` partitions. @default every account */
+  accounts?: readonly string[];
+  /** Bound the `eventday` partition by `from`/`to` too. @default true */
+  partitionFilter?: boolean;
   pollMs: number;
   /** S3-compatible endpoint for reading the result and writing the CSV. @default AWS S3 */
   s3Endpoint?: string;
@@ -88,6 +94,9 @@ export async function athenaPairs(o: AthenaPairsOptions, io: CliIo): Promise<Ath
       ...(o.classUid !== undefined ? { classUid: o.classUid } : {}),
       ...(o.from ? { from: o.from } : {}),
       ...(o.to ? { to: o.to } : {}),
+      ...(o.regions ? { regions: o.regions } : {}),
+      ...(o.accounts ? { accounts: o.accounts } : {}),
+      ...(o.partitionFilter === false ? { partitionFilter: false } : {}),
     });
   } catch (e) {
     if (e instanceof LakeError) throw new CliError(e.message, { exitCode: 2, cause: e });

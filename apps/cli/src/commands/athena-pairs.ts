@@ -20,6 +20,28 @@ export interface AthenaPairsCommandOptions {
   to?: string;
   counts?: boolean;
   s3Endpoint?: string;
+  regions?: string[];
+  accounts?: string[];
+  /** `false` with `--no-partition-filter`. */
+  partitionFilter?: boolean;
+}
+
+/** Parses a comma-separated option value (`--regions`, `--accounts`). */
+export function commaList(value: string): string[] {
+  return value.split(',').map((v) => v.trim());
+}
+
+/** The partition filters of `lakewatch pairs` as `pairsSql` options (both engines). */
+export function partitionOptions(opts: AthenaPairsCommandOptions): {
+  regions?: string[];
+  accounts?: string[];
+  partitionFilter?: boolean;
+} {
+  return {
+    ...(opts.regions ? { regions: opts.regions } : {}),
+    ...(opts.accounts ? { accounts: opts.accounts } : {}),
+    ...(opts.partitionFilter === false ? { partitionFilter: false } : {}),
+  };
 }
 
 /** Adds the `--athena` options to `lakewatch pairs`. */
@@ -84,6 +106,7 @@ export async function runAthenaPairs(
       ...(classUid !== undefined ? { classUid } : {}),
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
+      ...partitionOptions(opts),
       pollMs: opts.pollInterval ?? 2000,
       ...(opts.s3Endpoint ? { s3Endpoint: opts.s3Endpoint } : {}),
     },

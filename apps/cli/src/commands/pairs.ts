@@ -5,6 +5,8 @@ import type { CliIo } from '../io.js';
 import {
   type AthenaPairsCommandOptions,
   addAthenaPairsOptions,
+  commaList,
+  partitionOptions,
   runAthenaPairs,
 } from './athena-pairs.js';
 import { cliLakeStorage } from './ingest.js';
@@ -49,6 +51,16 @@ export function registerPairs(program: Command, io: CliIo): void {
     .option('--class <uid>', 'only records of this OCSF class_uid')
     .option('--from <time>', 'only events at or after this ISO 8601 time (UTC)')
     .option('--to <time>', 'only events at or before this ISO 8601 time (UTC)')
+    .option(
+      '--regions <list>',
+      'only these region partitions, comma-separated (a rollup region holds several)',
+      commaList,
+    )
+    .option('--accounts <list>', 'only these accountid partitions, comma-separated', commaList)
+    .option(
+      '--no-partition-filter',
+      "don't also bound the eventday partition by --from/--to (a table without it)",
+    )
     .option('--counts', 'add a third column with the number of events per pair')
     .option(
       '--s3-endpoint <url>',
@@ -74,6 +86,7 @@ export function registerPairs(program: Command, io: CliIo): void {
       ...(classUid !== undefined ? { classUid } : {}),
       ...(opts.from ? { from: opts.from } : {}),
       ...(opts.to ? { to: opts.to } : {}),
+      ...partitionOptions(opts),
       counts: opts.counts === true,
     };
     try {
