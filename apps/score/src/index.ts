@@ -14,7 +14,7 @@ export {
   localArtifact,
   weightsSha256,
 } from './judge.js';
-export { createScoreService } from './runtime.js';
+export { type CreateScoreServiceOptions, createScoreService } from './runtime.js';
 export {
   anomalyId,
   type BatchContext,
@@ -30,3 +30,8 @@ export {
   type ShadowJudge,
 } from './service.js';
 export { type CachedVerdict, VerdictCache } from './verdict-cache.js';
+export {
+  FileVerdictCache,
+  type FileVerdictCacheOptions,
+  type VerdictFileLoad,
+} from './verdict-file.js';

@@ -10,6 +10,7 @@ import { ModelLoadError } from './errors.js';
 import { anomalyScorer, type Judge, loadEmbeddedJudge, localArtifact } from './judge.js';
 import { ScoreService } from './service.js';
 import { VerdictCache } from './verdict-cache.js';
+import { FileVerdictCache } from './verdict-file.js';
 
 async function sagemakerJudge(
   config: ScoreConfig,
@@ -34,13 +35,52 @@ async function sagemakerJudge(
   };
 }
 
+/** Options of {@link createScoreService}. */
+export interface CreateScoreServiceOptions {
+  /**
+   * A JSON-lines file keeping the verdict cache across restarts (the local process passes
+   * `SCORE_STATE_DIR/verdicts.jsonl`). Without it (Lambda) the cache lives in memory.
+   * Used only in live mode with the cache on.
+   */
+  verdictFile?: string;
+}
+
+function verdictCache(
+  config: ScoreConfig,
+  judge: Judge,
+  options: CreateScoreServiceOptions,
+  logger?: Logger,
+): VerdictCache {
+  const ttlMs = config.cacheTtlSeconds * 1000;
+  const maxPairs = config.cacheMaxPairs;
+  const file = options.verdictFile;
+  if (file === undefined || config.publish !== 'live' || ttlMs === 0 || maxPairs === 0)
+    return new VerdictCache(ttlMs, maxPairs);
+  // a restart may come with another model or threshold: its keys could never match again
+  const prefix = VerdictCache.prefix(judge.version, judge.threshold);
+  const cache = new FileVerdictCache(file, {
+    ttlMs,
+    maxPairs,
+    keep: (key) => key.startsWith(prefix),
+    onWriteError: (err) =>
+      logger?.warn({ err, path: file }, 'verdict cache: write failed; verdict kept in memory only'),
+  });
+  const found = { path: file, ...cache.loaded };
+  if (found.corrupt > 0)
+    logger?.warn(found, `verdict cache: skipped ${found.corrupt} corrupt line(s)`);
+  else logger?.info(found, 'verdict cache loaded');
+  return cache;
+}
+
 /**
  * Builds the score service from its configuration: the judge (embedded model or SageMaker
- * endpoint), an optional shadow judge, the bus publisher and the verdict cache.
+ * endpoint), an optional shadow judge, the bus publisher and the verdict cache (in memory,
+ * or kept in `options.verdictFile`).
  */
 export async function createScoreService(
   config: ScoreConfig,
   logger?: Logger,
+  options: CreateScoreServiceOptions = {},
 ): Promise<ScoreService> {
   const s3 = new S3Client({});
   const judge =
@@ -72,7 +112,7 @@ export async function createScoreService(
     runId: config.runId,
     ...(shadow && { shadow }),
     publisher,
-    cache: new VerdictCache(config.cacheTtlSeconds * 1000, config.cacheMaxPairs),
+    cache: verdictCache(config, judge, options, logger),
     loadPublished: (detail) =>
       config.mode === 'embedded'
         ? loadEmbeddedJudge(detail.model.artifactUri, {

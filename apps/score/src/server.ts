@@ -10,12 +10,15 @@ import { createScoreService } from './runtime.js';
 
 /**
  * The score service as a local process: an HTTP target of the local bus on `PORT`, consuming
- * NetworkPairsObserved and ModelPublished, idempotent on the event id across restarts.
+ * NetworkPairsObserved and ModelPublished, idempotent on the event id across restarts, its
+ * verdict cache kept in `SCORE_STATE_DIR/verdicts.jsonl` so a restart does not alert again.
  */
 export async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('score', { level: config.logLevel });
-  const service = await createScoreService(config, logger);
+  const service = await createScoreService(config, logger, {
+    verdictFile: join(config.stateDir, 'verdicts.jsonl'),
+  });
   const idempotency = new FileIdempotencyStore(join(config.stateDir, 'processed-events.log'));
   const server = await startTargetServer({
     accepts: ['NetworkPairsObserved', 'ModelPublished'],
@@ -35,5 +38,8 @@ export async function main(): Promise<void> {
     { url: server.url, model: service.current.version, threshold: service.current.threshold },
     'score listening',
   );
-  runUntilSignalled('score', server, () => idempotency.close());
+  runUntilSignalled('score', server, () => {
+    idempotency.close();
+    service.close();
+  });
 }

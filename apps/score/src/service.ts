@@ -81,6 +81,11 @@ export class ScoreService {
     return this.judge;
   }
 
+  /** Releases what the service holds open (the verdict cache's file). */
+  close(): void {
+    this.deps.cache?.close();
+  }
+
   /** Handles one validated event (throws to have the bus retry it). */
   async handle(event: AnyLakewatchEvent): Promise<void> {
     if (event['detail-type'] === 'NetworkPairsObserved') {
@@ -147,7 +152,7 @@ export class ScoreService {
     }
     await this.deps.publisher.publish(outgoing);
     // only now is every anomaly out: remember the verdicts for the window
-    for (const [key, verdict] of batch.cacheUpdates) this.deps.cache?.set(key, verdict);
+    this.deps.cache?.setAll(batch.cacheUpdates);
     const s = this.stats;
     s.batches += 1;
     s.pairs += event.detail.pairs.length;

@@ -9,18 +9,29 @@ export interface CachedVerdict {
 /**
  * Recent verdicts, so that a chatty pair is scored once per window: an LRU of at most
  * `maxPairs` entries, each valid for `ttlMs` after it was scored. Keys include the model
- * version and threshold, so a new model never reuses an old verdict.
+ * version and threshold, so a new model never reuses an old verdict. This one lives in
+ * memory (a Lambda container's lifetime); {@link FileVerdictCache} also keeps it on disk.
  */
 export class VerdictCache {
-  private readonly entries = new Map<string, CachedVerdict>();
+  protected readonly entries = new Map<string, CachedVerdict>();
 
   constructor(
-    private readonly ttlMs: number,
-    private readonly maxPairs: number,
+    readonly ttlMs: number,
+    readonly maxPairs: number,
   ) {}
 
+  /** What every key of one model and threshold starts with. */
+  static prefix(modelVersion: string, threshold: number): string {
+    return `${modelVersion}|${threshold}|`;
+  }
+
   static key(modelVersion: string, threshold: number, entity: string, ip: string): string {
-    return `${modelVersion}|${threshold}|${entity}|${ip}`;
+    return `${VerdictCache.prefix(modelVersion, threshold)}${entity}|${ip}`;
+  }
+
+  /** Whether caching is on at all (`ttlMs` and `maxPairs` both above 0). */
+  get enabled(): boolean {
+    return this.maxPairs > 0 && this.ttlMs > 0;
   }
 
   /** The verdict scored less than `ttlMs` before `now`, if any. */
@@ -38,7 +49,16 @@ export class VerdictCache {
   }
 
   set(key: string, verdict: CachedVerdict): void {
-    if (this.maxPairs === 0 || this.ttlMs === 0) return;
+    this.setAll([[key, verdict]]);
+  }
+
+  /** Remembers a batch's verdicts (one write for the whole batch in the file-backed cache). */
+  setAll(updates: readonly (readonly [string, CachedVerdict])[]): void {
+    if (!this.enabled) return;
+    for (const [key, verdict] of updates) this.remember(key, verdict);
+  }
+
+  protected remember(key: string, verdict: CachedVerdict): void {
     this.entries.delete(key);
     this.entries.set(key, verdict);
     while (this.entries.size > this.maxPairs) {
@@ -51,6 +71,9 @@ export class VerdictCache {
   clear(): void {
     this.entries.clear();
   }
+
+  /** Releases what the cache holds open (nothing in memory). */
+  close(): void {}
 
   get size(): number {
     return this.entries.size;
