@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stack } from '../src/stack/stack.js';
 import type { StackState } from '../src/stack/state.js';
-import { alive, lakewatch, tinyModel } from './support/stack-helpers.js';
+import { alive, CLI_BIN, lakewatch, REPO_ROOT, tinyModel } from './support/stack-helpers.js';
+import { waitFor } from './support/wait.js';
 
 const SERVICES = ['model-server', 'ingest', 'enrich', 'notify', 'score', 'local-bus'];
 
@@ -89,6 +91,75 @@ describe('Command: lakewatch up --detach / lakewatch down', () => {
       'terminated',
     );
     state = undefined;
+  }, 150_000);
+
+  it('in the foreground, reports a process that died and stops every process on Ctrl-C', async () => {
+    // Act: up in the foreground, as a user runs it in a terminal
+    const foreground = join(work, 'foreground');
+    const up = spawn(
+      process.execPath,
+      [
+        CLI_BIN,
+        'up',
+        '--dir',
+        foreground,
+        '--model',
+        join(work, 'model'),
+        '--score-mode',
+        'embedded',
+      ],
+      { cwd: REPO_ROOT, env: { ...process.env, ENRICH_GEO: 'false' }, stdio: 'pipe' },
+    );
+    let stdout = '';
+    let stderr = '';
+    up.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    up.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => up.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor('up to report it is running', () => stdout.includes('Ctrl-C stops'), {
+        timeoutMs: 120_000,
+        state: () => stderr.slice(-500),
+      });
+      const running = JSON.parse(
+        readFileSync(join(foreground, 'stack.json'), 'utf8'),
+      ) as StackState;
+      const pids = Object.values(running.services).map((s) => s?.pid ?? 0);
+      for (const pid of pids) expect(alive(pid)).toBe(true);
+
+      // Act: one service dies under it
+      const notify = running.services.notify?.pid ?? 0;
+      process.kill(notify, 'SIGKILL');
+
+      // Assess: up says which process exited and where its log is
+      await waitFor(
+        'up to report the dead notify',
+        () => stderr.includes(`notify (pid ${notify}) exited`),
+        {
+          timeoutMs: 10_000,
+          state: () => stderr.slice(-500),
+        },
+      );
+      expect(stderr).toContain(running.services.notify?.logPath);
+
+      // Act: Ctrl-C
+      up.kill('SIGINT');
+
+      // Assess: up exits 0 after stopping the others; no process is left
+      expect(await exited).toBe(0);
+      expect(stdout).toMatch(/stopped: \{.*"local-bus"/);
+      for (const pid of pids) expect(alive(pid)).toBe(false);
+      const final = JSON.parse(readFileSync(join(foreground, 'stack.json'), 'utf8')) as StackState;
+      expect(final.stoppedAt).toBeDefined();
+    } finally {
+      if (up.exitCode === null) up.kill('SIGKILL');
+      await Stack.attach(foreground)
+        .stop()
+        .catch(() => {});
+    }
   }, 150_000);
 
   it('refuses to start a second stack in a folder whose stack still runs', async () => {
