@@ -1,4 +1,11 @@
 import { Pool } from 'undici';
+import {
+  ERROR_TEXT_BYTES,
+  type Http1Origin,
+  http1Origin,
+  http1Post,
+  requestHead,
+} from './http1.js';
 
 /** The outcome of one POST to a target. */
 export interface PostResult {
@@ -19,7 +26,10 @@ export interface PostEndpoint {
   readonly https: boolean;
   /** Path and query string, as sent in the request line. */
   readonly path: string;
-  readonly pool: Pool;
+  /** https: undici's connection pool of the origin. */
+  readonly pool?: Pool;
+  /** http: the lean HTTP/1.1 client's connections to the origin. */
+  readonly origin?: Http1Origin;
 }
 
 // One undici pool per target origin, shared by every target on it: keep-alive connections,
@@ -44,15 +54,12 @@ export function postEndpoint(url: URL): PostEndpoint {
     name: `${url.origin}${url.pathname}`,
     https: url.protocol === 'https:',
     path: `${url.pathname}${url.search}`,
-    pool: poolFor(url.origin),
+    ...(url.protocol === 'https:' ? { pool: poolFor(url.origin) } : { origin: http1Origin(url) }),
   };
 }
 
 // EventBridge retries API destinations on these statuses and on 5xx; other 4xx are final.
 const RETRY_STATUSES = new Set([401, 407, 409, 429]);
-
-/** The first bytes of an error response kept for the dead letter's LastError. */
-const ERROR_TEXT_BYTES = 300;
 
 /**
  * Headers sent with every delivery, as undici's flat [name, value, ...] list. undici sets
@@ -73,6 +80,8 @@ export function post(
   timeoutMs: number,
 ): Promise<PostResult> {
   const endpoint = url instanceof URL ? postEndpoint(url) : url;
+  if (endpoint.origin) return postHttp1(endpoint, endpoint.origin, body, headers, timeoutMs);
+  const pool = endpoint.pool as Pool;
   const flat = BASE_HEADERS.concat(...Object.entries(headers));
   return new Promise((resolve) => {
     let status = 0;
@@ -126,7 +135,7 @@ export function post(
       },
     };
     try {
-      endpoint.pool.dispatch(
+      pool.dispatch(
         {
           origin: endpoint.url.origin,
           path: endpoint.path,
@@ -143,4 +152,44 @@ export function post(
       finish({ ok: false, retryable: true, error: (e as Error).message });
     }
   });
+}
+
+/** {@link post} over the lean HTTP/1.1 client (plain http targets). */
+function postHttp1(
+  endpoint: PostEndpoint,
+  origin: Http1Origin,
+  body: string,
+  headers: Readonly<Record<string, string>>,
+  timeoutMs: number,
+): Promise<PostResult> {
+  let head: string;
+  try {
+    head = requestHead(origin, endpoint.path, body, headers);
+  } catch (e) {
+    return Promise.resolve({ ok: false, retryable: true, error: (e as Error).message });
+  }
+  return new Promise((resolve) =>
+    http1Post(origin, head, body, timeoutMs, (r) => {
+      if (r.error !== undefined) {
+        resolve({
+          ok: false,
+          retryable: true,
+          error: r.timedOut ? `no response from ${endpoint.name} within ${timeoutMs} ms` : r.error,
+        });
+        return;
+      }
+      const status = r.status;
+      if (status >= 200 && status < 300) {
+        resolve({ ok: true, retryable: false });
+        return;
+      }
+      // The body was read as latin1 (one char per byte); decode its start as UTF-8.
+      const t = Buffer.from(r.text, 'latin1').toString('utf8').slice(0, ERROR_TEXT_BYTES);
+      resolve({
+        ok: false,
+        retryable: status >= 500 || RETRY_STATUSES.has(status),
+        error: `HTTP ${status} from ${endpoint.name}${t ? `: ${t}` : ''}`,
+      });
+    }),
+  );
 }
