@@ -38,6 +38,9 @@ interface Exchange {
   done: (r: Http1Result) => void;
 }
 
+/** Where every connection's reads land, one read at a time. */
+const READ_BUFFER = Buffer.allocUnsafe(65_536);
+
 const HEAD = 0;
 const BODY_LENGTH = 1;
 const CHUNK_SIZE = 2;
@@ -63,10 +66,20 @@ class Connection {
 
   constructor(origin: Origin) {
     this.origin = origin;
-    this.socket = connect({ host: origin.host, port: origin.port });
+    // Reads land in one shared buffer handed to a callback (parsed at once, never kept),
+    // rather than a Buffer per read pushed through the socket's Readable stream.
+    this.socket = connect({
+      host: origin.host,
+      port: origin.port,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array): boolean => {
+          this.onData((buf as Buffer).toString('latin1', 0, n));
+          return true;
+        },
+      },
+    });
     this.socket.setNoDelay(true);
-    this.socket.setEncoding('latin1');
-    this.socket.on('data', (d: string) => this.onData(d));
     this.socket.on('end', () => this.onEnd());
     this.socket.on('error', (e: Error) => this.fail(e.message || String(e)));
     this.socket.on('close', () => this.fail('connection closed before the response ended'));
