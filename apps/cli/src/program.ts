@@ -63,7 +63,8 @@ export function buildProgram(io: CliIo = processIo): Command {
 
 /**
  * Runs the CLI with `argv` (as `process.argv`: node, script, args…) and returns the exit
- * code: 0 on success, 1 on a failure the command reports, 2 on a usage error.
+ * code: 0 on success, 1 on a failure (reported on stderr as `lakewatch: <message>`), 2 on a
+ * usage error.
  */
 export async function run(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = buildProgram(io);
@@ -86,6 +87,15 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
       io.err(`lakewatch: ${e.message}\n`);
       return 1;
     }
-    throw e;
+    // Anything else a command let through (a file that cannot be written, a library's error):
+    // its message, not a stack trace; the trace too for what looks like a bug in Lakewatch, or
+    // with LAKEWATCH_DEBUG set.
+    const error = e instanceof Error ? e : new Error(String(e));
+    const bug =
+      error instanceof TypeError || error instanceof ReferenceError || error instanceof SyntaxError;
+    io.err(
+      `lakewatch: ${bug || process.env.LAKEWATCH_DEBUG ? (error.stack ?? error.message) : error.message}\n`,
+    );
+    return 1;
   }
 }

@@ -24,4 +24,35 @@ describe('Command: npx lakewatch', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("unknown command 'frobnicate'");
   });
+
+  it('reports a failure it did not foresee as one line naming the problem, exit 1', () => {
+    // An output folder under a file: the file system's error, without a stack trace
+    const run = spawnSync(
+      'node',
+      ['apps/cli/bin/lakewatch.js', 'simulate', '--out', 'package.json/sim', '--days', '1'],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /^lakewatch: ENOTDIR: not a directory, mkdir '.*package\.json\/sim'\n$/,
+    );
+  });
+
+  it('refuses a --logs folder that does not exist before the demo starts anything', () => {
+    const run = spawnSync(
+      'node',
+      [
+        'apps/cli/bin/lakewatch.js',
+        'demo',
+        '--dir',
+        '/tmp/lakewatch-never',
+        '--logs',
+        'no/such/folder',
+      ],
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('lakewatch: --logs no/such/folder: no such folder\n');
+    expect(run.stdout).toBe('');
+  });
 });

@@ -112,3 +112,55 @@ describe('Command: lakewatch demo (end to end, real processes)', () => {
     for (const s of Object.values(state.services)) expect(alive(s?.pid ?? 0), s?.name).toBe(false);
   });
 });
+
+describe('Command: lakewatch demo --logs (a lakewatch simulate folder)', () => {
+  let work: string;
+  let sim: string;
+  let dir: string;
+  let simulated: { records: number; live: { objects: number } };
+  let stdout: string;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'lakewatch-demo-logs-'));
+    sim = join(work, 'sim');
+    dir = join(work, 'demo');
+    // Prepare: a folder as `lakewatch simulate` writes it (history/, live/, ground truth)
+    const made = await lakewatch(['simulate', '--out', sim, '--days', '1', '--seed', 'e2e-logs']);
+    simulated = JSON.parse(made.stdout.trim().split('\n').at(-1) ?? '') as typeof simulated;
+    // Act: the demo trains on its history and lands its live objects
+    ({ stdout } = await lakewatch(
+      ['demo', '--dir', dir, '--logs', sim, '--land-delay-ms', '50', '--score-mode', 'embedded'],
+      { timeoutMs: 170_000 },
+    ));
+  }, 180_000);
+
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it("ingests the folder's objects, lands its live window and scores against its ground truth", () => {
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
+      records: number;
+      rejected: number;
+      live_objects: number;
+      alerts: number;
+      by_kind: Record<string, { incidents: number }>;
+    };
+    expect(stdout).toContain(
+      `using ${sim}: history/ for training, live/ to land, ground-truth.json`,
+    );
+    expect(summary.records).toBe(simulated.records);
+    expect(summary.rejected).toBe(0);
+    expect(summary.live_objects).toBe(simulated.live.objects);
+    const truth = json<Truth>(join(sim, 'ground-truth.json'));
+    expect(Object.keys(summary.by_kind).sort()).toEqual(
+      [...new Set(truth.incidents.map((i) => i.kind))].sort(),
+    );
+    const alerts = readFileSync(join(dir, 'stack/notifications/demo-alerts.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    expect(summary.alerts).toBe(alerts.length);
+    const state = json<StackState>(join(dir, 'stack/stack.json'));
+    for (const s of Object.values(state.services)) expect(alive(s?.pid ?? 0), s?.name).toBe(false);
+  });
+});

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runDemo } from '../demo/run.js';
 import { CliError } from '../errors.js';
@@ -84,6 +85,13 @@ export function registerDemo(program: Command, io: CliIo): void {
         throw new CliError(`--score-mode must be sagemaker or embedded, got '${flags.scoreMode}'`, {
           exitCode: 2,
         });
+      // Checked before anything runs: the live window comes from it only after the history,
+      // the training and the stack (a minute of work to find a typo).
+      if (
+        flags.logs !== undefined &&
+        !statSync(flags.logs, { throwIfNoEntry: false })?.isDirectory()
+      )
+        throw new CliError(`--logs ${flags.logs}: no such folder`, { exitCode: 2 });
       await runDemo(
         {
           dir: flags.dir,
