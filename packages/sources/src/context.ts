@@ -15,6 +15,14 @@ export class RecordRejection {
   ) {}
 }
 
+/**
+ * Records (plus rejects) per batch unless the options say otherwise. Small: a batch is alive
+ * in the young generation until its consumer is done with it, and every scavenge copies what
+ * is alive there. 4096-record batches made the garbage collector about a third of the CPU of
+ * a VPC flow ingest; 256 cost little per batch and take most of that away.
+ */
+const DEFAULT_BATCH_SIZE = 256;
+
 /** Largest |ms| a JavaScript Date (and so an ISO 8601 `*_dt`) can hold. */
 const MAX_TIME_MS = 8.64e15;
 
@@ -105,7 +113,7 @@ export class ParseContext {
   constructor(options: ParseOptions, format: InputFormat) {
     this.options = options;
     this.sourceUri = options.sourceUri;
-    this.batchSize = Math.max(1, options.batchSize ?? 4096);
+    this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
     this.format = format;
     this.uidPrefix = createHash('sha256').update(options.sourceUri).digest('hex').slice(0, 16);
   }

@@ -56,7 +56,7 @@ export interface ParseOptions {
   vpcFlowFormat?: string;
   /**
    * Largest number of records (plus rejects) per batch.
-   * @default 4096
+   * @default 256
    */
   batchSize?: number;
   /**

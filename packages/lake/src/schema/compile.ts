@@ -116,7 +116,8 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
         const first = leaves.length;
         code += `const ${v}=${access};\nif(${v}!==null&&typeof ${v}==='object'){\nif(${v}===s[${k}])st.coerced+=sc[${k}];else{const c${k}=st.coerced;\n`;
         walk(type.struct, v, false);
-        code += `s[${k}]=${v};sc[${k}]=st.coerced-c${k};}\n}else{for(let i=${first};i<${first + countLeaves(type.struct)};i++){a[i]="";l[i]=undefined;}for(let j=${k};j<${structs};j++)s[j]=N;}\n`;
+        // A struct missing again (`s[k]` is E) left its slots empty: nothing to clear.
+        code += `s[${k}]=${v};sc[${k}]=st.coerced-c${k};}\n}else if(s[${k}]!==E){for(let i=${first};i<${first + countLeaves(type.struct)};i++){a[i]="";l[i]=undefined;}for(let j=${k};j<${structs};j++)s[j]=N;s[${k}]=E;}\n`;
         continue;
       }
       const slot = `a[${leaves.length}]`;
@@ -152,7 +153,7 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
     'encStructList',
     'st',
     'a',
-    `const N={};\nconst l=new Array(a.length).fill(N);\nconst s=new Array(${structs}).fill(N);\nconst sc=new Array(${structs}).fill(0);\n` +
+    `const N={};\nconst E={};\nconst l=new Array(a.length).fill(N);\nconst s=new Array(${structs}).fill(N);\nconst sc=new Array(${structs}).fill(0);\n` +
       `return {reset(){l.fill(N);s.fill(N);},flatten(r){\nlet x;\n${code}return a.join("\\x1f");}};`,
   ) as (...args: unknown[]) => { reset: () => void; flatten: (record: unknown) => string };
   const cells: string[] = new Array<string>(leaves.length).fill('');
