@@ -4,13 +4,6 @@ import type { PartitionKey } from './layout.js';
 import type { CompiledSchema } from './schema/compile.js';
 
 const APPEND_CHARS = 1 << 20;
-/**
- * Rows are kept joined in blocks of about this many characters: a string this large lives in
- * V8's large-object space, which the scavenger never copies. Held one by one, every row
- * (~500 characters for VPC flows) survived a scavenge or two and was copied to the old
- * generation: a large part of the garbage collector's work in an ingest.
- */
-const BLOCK_CHARS = 1 << 18;
 /** How far behind the newest row a spill stops (flow logs arrive up to minutes out of order). */
 export const SPILL_HOLD_MS = 15 * 60_000;
 
@@ -33,13 +26,7 @@ export class PartitionSpool {
   maxTime = Number.NEGATIVE_INFINITY;
   /** Characters held in memory. */
   buffered = 0;
-  /** Rows held in memory, oldest first: each block is rows each followed by `\n`… */
-  private blocks: string[] = [];
-  /** …then these rows, not yet joined into a block. */
-  private open: string[] = [];
-  private openChars = 0;
-  /** Length of each row held in memory (to cut rows out of their block), in order. */
-  private lengths: number[] = [];
+  private pending: string[] = [];
   private times: number[] = [];
   private inOrder = true;
   private fileMax = Number.NEGATIVE_INFINITY;
@@ -70,7 +57,7 @@ export class PartitionSpool {
         ? Number.NEGATIVE_INFINITY
         : (this.times[this.times.length - 1] as number);
     if (time < last) this.inOrder = false;
-    this.hold(row);
+    this.pending.push(row);
     this.times.push(time);
     this.rows++;
     if (time < this.minTime) this.minTime = time;
@@ -78,40 +65,6 @@ export class PartitionSpool {
     const n = row.length + 1;
     this.buffered += n;
     return n;
-  }
-
-  /** Holds `row` after the others (its time is pushed by the caller). */
-  private hold(row: string): void {
-    this.lengths.push(row.length);
-    this.open.push(row);
-    this.openChars += row.length + 1;
-    if (this.openChars >= BLOCK_CHARS) this.seal();
-  }
-
-  /** Joins the open rows into a block. */
-  private seal(): void {
-    if (this.open.length === 0) return;
-    this.open.push(''); // join then ends the last row with \n, too
-    this.blocks.push(this.open.join('\n'));
-    this.open = [];
-    this.openChars = 0;
-  }
-
-  /** The rows held in memory, oldest first (cut out of their blocks). */
-  private heldRows(): string[] {
-    const rows: string[] = [];
-    const lengths = this.lengths;
-    let r = 0;
-    for (const block of this.blocks) {
-      let at = 0;
-      while (at < block.length) {
-        const end = at + (lengths[r++] as number);
-        rows.push(block.substring(at, end));
-        at = end + 1;
-      }
-    }
-    for (const row of this.open) rows.push(row);
-    return rows;
   }
 
   /** Per spool column, the field text every row has, else `undefined` (the values vary). */
@@ -126,9 +79,9 @@ export class PartitionSpool {
    * still land in time order.
    */
   async spill(keepRecent = false): Promise<number> {
-    const count = this.times.length;
+    const count = this.pending.length;
     if (count === 0) return 0;
-    const rows = this.heldRows();
+    const rows = this.pending;
     const times = this.times;
     const order = Array.from({ length: count }, (_, i) => i);
     if (!this.inOrder) order.sort((a, b) => (times[a] as number) - (times[b] as number));
@@ -141,22 +94,17 @@ export class PartitionSpool {
     }
     if ((times[order[0] as number] as number) < this.fileMax) this.sorted = false;
     this.fileMax = Math.max(this.fileMax, times[order[cut - 1] as number] as number);
-    this.blocks = [];
-    this.open = [];
-    this.openChars = 0;
-    this.lengths = [];
+    this.pending = [];
     this.times = [];
     this.inOrder = true;
     const before = this.buffered;
     this.buffered = 0;
     for (let i = cut; i < count; i++) {
       const k = order[i] as number;
-      this.hold(rows[k] as string);
+      this.pending.push(rows[k] as string);
       this.times.push(times[k] as number);
       this.buffered += (rows[k] as string).length + 1;
     }
-    // The kept rows are cut out of the old blocks: copy them out, so those are freed.
-    this.seal();
     let piece: string[] = [];
     let chars = 0;
     for (let i = 0; i < cut; i++) {
