@@ -229,4 +229,46 @@ describe('Class: LakeIngest', () => {
       ]),
     );
   });
+
+  it('gives every object of a table the same column types, whether a column has values in it or none', async () => {
+    // Prepare: one object whose rows have an unmapped map and a list of profiles, one whose rows have neither
+    const storage = new LocalStorage(dir.path);
+    const withValues = [0, 1, 2].map((i) =>
+      vpcFlowRecord(i, { unmapped: { reject_reason: 'BPA' } }),
+    );
+    const without = [3, 4, 5].map((i) => {
+      const r = vpcFlowRecord(i, { unmapped: undefined }) as Record<string, unknown>;
+      r.metadata = { ...(r.metadata as object), profiles: undefined };
+      return r;
+    });
+
+    // Act
+    for (const [name, records] of [
+      ['with', withValues],
+      ['without', without],
+    ] as const) {
+      const ingest = await LakeIngest.begin(storage, { sourceUri: name, etag: '1' });
+      await ingest.add({ records });
+      await ingest.commit();
+    }
+
+    // Assess: the same DESCRIBE for both objects (readers without union_by_name, Athena's
+    // one table schema), the empty columns typed as the lake declares them
+    const lake = await LakeQuery.open(dir.path);
+    const keys = (await storage.list('ext/')).map((o) => o.key);
+    expect(keys).toHaveLength(2);
+    const [a, b] = await Promise.all(
+      keys.map(
+        async (k) =>
+          (await lake.query(`DESCRIBE SELECT * FROM read_parquet('${lake.root}/${k}')`)).rows,
+      ),
+    );
+    const unmapped = await lake.query(
+      `SELECT count(*), count(unmapped), typeof(unmapped) FROM read_parquet('${lake.root}/ext/**/*.parquet') GROUP BY ALL`,
+    );
+    lake.close();
+    expect(b).toEqual(a);
+    expect(a?.find((c) => c[0] === 'unmapped')?.[1]).toBe('MAP(VARCHAR, VARCHAR)');
+    expect(unmapped.rows).toEqual([['6', '3', 'MAP(VARCHAR, VARCHAR)']]);
+  });
 });

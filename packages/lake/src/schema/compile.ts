@@ -184,8 +184,13 @@ export function compileSchema(schema: ClassSchema): CompiledSchema {
         .map(([n, t]) => `${quoteIdent(n)} := ${expr(t)}`)
         .join(', ')})`;
     // An empty (NULL) column: a NULL of the lake type (json_transform of a NULL literal
-    // would not keep its list-of-struct type).
-    if (constants?.[next] === '' && typeof type !== 'string') {
+    // would not keep its list-of-struct type, and DuckDB folds the map expression on a NULL
+    // literal to an untyped NULL that Parquet stores as INTEGER: every object of a table
+    // must have the same column types, for Athena and for readers without union_by_name).
+    if (
+      constants?.[next] === '' &&
+      (typeof type !== 'string' || type === 'MAP' || type === 'VARCHAR[]')
+    ) {
       next++;
       return `NULL::${sqlTypeOf(type)}`;
     }
