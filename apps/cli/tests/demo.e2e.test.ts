@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StackState } from '../src/stack/state.js';
-import { alive, lakewatch } from './support/stack-helpers.js';
+import { alive, CLI_BIN, lakewatch, REPO_ROOT } from './support/stack-helpers.js';
+import { waitFor } from './support/wait.js';
 
 interface Truth {
   incidents: {
@@ -163,4 +165,51 @@ describe('Command: lakewatch demo --logs (a lakewatch simulate folder)', () => {
     const state = json<StackState>(join(dir, 'stack/stack.json'));
     for (const s of Object.values(state.services)) expect(alive(s?.pid ?? 0), s?.name).toBe(false);
   });
+});
+
+describe('Command: lakewatch demo, interrupted', () => {
+  it('stops every process it started when Ctrl-C comes while it is still training', async () => {
+    // Prepare
+    const work = await mkdtemp(join(tmpdir(), 'lakewatch-demo-int-'));
+    const dir = join(work, 'demo');
+    try {
+      const demo = spawn(process.execPath, [CLI_BIN, 'demo', '--dir', dir, '--days', '1'], {
+        cwd: REPO_ROOT,
+        stdio: 'pipe',
+      });
+      let stdout = '';
+      let stderr = '';
+      demo.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      demo.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => demo.on('exit', (c) => resolve(c)));
+      // Some services are up, the model is not trained yet (score waits for it)
+      const state = join(dir, 'stack/stack.json');
+      const running = await waitFor(
+        'a service of the demo stack to run',
+        () => {
+          if (!existsSync(state)) return false;
+          const s = json<StackState>(state);
+          return Object.keys(s.services).length > 0 && !s.services.score ? s : false;
+        },
+        { timeoutMs: 60_000, state: () => stdout.slice(-400) },
+      );
+
+      // Act: Ctrl-C
+      demo.kill('SIGINT');
+
+      // Assess: exit 130 after stopping what started; nothing is left running
+      expect(await exited).toBe(130);
+      expect(stderr).toContain('demo: SIGINT, stopping the stack');
+      const final = json<StackState>(state);
+      expect(final.stoppedAt).toBeDefined();
+      for (const s of [...Object.values(running.services), ...Object.values(final.services)])
+        expect(alive(s?.pid ?? 0), s?.name).toBe(false);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -155,6 +155,8 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoSumm
   const modelPath = new Promise<string>((resolve, reject) => {
     modelReady = { resolve, reject };
   });
+  // Rejected when training fails or the demo is interrupted; the stack may not wait for it yet.
+  modelPath.catch(() => {});
   say('starting the stack (local bus, model server, ingest, score, enrich, notify) meanwhile');
   const stackStarting = Stack.start({
     dir: join(dir, 'stack'),
@@ -171,6 +173,23 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoSumm
   });
   // Awaited after training; until then a failure only has to be kept, not reported twice.
   stackStarting.catch(() => {});
+  // From here on Ctrl-C, kill or a closed terminal stops the stack's processes (they run in
+  // their own process groups and would outlive the demo): score stops waiting for the model,
+  // whatever started is stopped, then the demo exits with the signal's code.
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    void (async () => {
+      io.err(`demo: ${signal}, stopping the stack\n`);
+      modelReady.reject(new Error(`interrupted by ${signal}`));
+      const started = await stackStarting.catch(() => undefined);
+      await started?.stop().catch(() => {});
+      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+    })();
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
 
   const storage = openStorage(lakeDir);
   const historyAndModel = async (): Promise<TrainedModel> => {
@@ -214,6 +233,9 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoSumm
     );
     return trained;
   };
+  const unlisten = () => {
+    for (const signal of signals) process.removeListener(signal, onSignal);
+  };
   let trained: TrainedModel;
   try {
     trained = await historyAndModel();
@@ -221,10 +243,14 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoSumm
     // Score never starts: stop what did, then report the failure.
     modelReady.reject(e);
     await stackStarting.catch(() => {});
+    unlisten();
     throw e;
   }
   modelReady.resolve(trained.modelDir);
-  const stack = await stackStarting;
+  const stack = await stackStarting.catch((e: unknown) => {
+    unlisten();
+    throw e;
+  });
   let stopped = false;
   const stopStack = async () => {
     if (stopped) return;
@@ -236,10 +262,6 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoSumm
         .join(', ')}`,
     );
   };
-  const onSignal = () => {
-    void stopStack().then(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
   let result: Awaited<ReturnType<typeof runLive>>;
   try {
     const liveFolder = options.logs ? resolve(options.logs, userLayout ? 'live' : '') : undefined;
@@ -257,8 +279,8 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoSumm
     });
     if (!options.keepRunning) await stopStack();
   } finally {
-    process.removeListener('SIGINT', onSignal);
     if (!options.keepRunning) await stopStack();
+    unlisten();
   }
   const manifests = await listManifests(storage);
   const summary = buildSummary({
