@@ -72,18 +72,16 @@ export class CidrIndex<T> {
         const mask = level.bits === 0 ? 0 : (0xffffffff << (32 - level.bits)) >>> 0;
         const key = (parsed.n & mask) >>> 0;
         const bases = level.bases;
+        // The first base >= key, then every network listed with that base (the same network
+        // may come from several feeds).
         let lo = 0;
-        let hi = bases.length - 1;
-        while (lo <= hi) {
+        let hi = bases.length;
+        while (lo < hi) {
           const mid = (lo + hi) >>> 1;
-          const b = bases[mid]!;
-          if (b === key) {
-            found.push(level.values[mid]!);
-            break;
-          }
-          if (b < key) lo = mid + 1;
-          else hi = mid - 1;
+          if (bases[mid]! < key) lo = mid + 1;
+          else hi = mid;
         }
+        for (let i = lo; i < bases.length && bases[i] === key; i++) found.push(level.values[i]!);
       }
       return found;
     }
@@ -93,18 +91,15 @@ export class CidrIndex<T> {
       const kh = key >> 64n;
       const kl = key & 0xffffffffffffffffn;
       let lo = 0;
-      let hi = level.hi.length - 1;
-      while (lo <= hi) {
+      let hi = level.hi.length;
+      while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         const h = level.hi[mid]!;
-        const l = level.lo[mid]!;
-        if (h === kh && l === kl) {
-          found.push(level.values[mid]!);
-          break;
-        }
-        if (h < kh || (h === kh && l < kl)) lo = mid + 1;
-        else hi = mid - 1;
+        if (h < kh || (h === kh && level.lo[mid]! < kl)) lo = mid + 1;
+        else hi = mid;
       }
+      for (let i = lo; i < level.hi.length && level.hi[i] === kh && level.lo[i] === kl; i++)
+        found.push(level.values[i]!);
     }
     return found;
   }

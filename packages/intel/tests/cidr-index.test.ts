@@ -52,6 +52,19 @@ describe('Class: CidrIndex', () => {
     expect(index.lookup('not-an-ip')).toEqual([]);
   });
 
+  it('finds a network listed more than once (by two feeds) once per listing', () => {
+    const index = CidrIndex.from([
+      ['10.0.0.16/28', 'feed-a'],
+      ['10.0.0.0/8', 'wide'],
+      ['10.0.0.16/28', 'feed-b'],
+      ['2001:db8::/32', 'v6-a'],
+      ['2001:db8::/32', 'v6-b'],
+    ]);
+    expect(index.lookup('10.0.0.20')).toEqual(['feed-a', 'feed-b', 'wide']);
+    expect(index.lookup('10.0.0.1')).toEqual(['wide']);
+    expect(index.lookup('2001:db8::1')).toEqual(['v6-a', 'v6-b']);
+  });
+
   it('agrees with a brute-force scan on random networks and addresses', () => {
     const cidr = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 8, max: 32 }));
     fc.assert(
